@@ -1,0 +1,7 @@
+/**
+ * @module cli/commands/kube-emulator
+ * Placeholder: the owning issue replaces this with the real command.
+ */
+import type { Command } from 'commander';
+
+export function register(_program: Command): void {}
