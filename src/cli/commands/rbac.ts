@@ -1,7 +1,86 @@
 /**
  * @module cli/commands/rbac
- * Placeholder: the owning issue replaces this with the real command.
+ *
+ * `omsm rbac -c FILE [...]`: prints the seed's section 1 RBAC manifests for the configured secrets
+ * namespace, ready for `kubectl apply -f -`. Prints only; it never talks to a cluster.
  */
 import type { Command } from 'commander';
+import { loadOpsConfig } from '../../ops/config-file.js';
+import { rbacObjects, renderManifests, type RbacOptions } from '../../ops/rbac/rbac-manifests.js';
 
-export function register(_program: Command): void {}
+export interface RbacCommandOptions {
+  readonly config?: string;
+  readonly serverSa?: string;
+  readonly serverNamespace?: string;
+  readonly secretsNamespace?: string;
+  readonly ingestionSa?: string;
+  readonly ingestionNamespace?: string;
+  readonly withList?: boolean;
+}
+
+/**
+ * The manifests as text. The secrets namespace comes from `--secrets-namespace`, else the config's
+ * `parameters.namespace`, else `default`.
+ * @throws OmsmError config errors (exit 2), OMSM_ERR_USAGE for bad names.
+ */
+export async function rbac(options: RbacCommandOptions): Promise<string> {
+  const config = options.config ? await loadOpsConfig(options.config) : undefined;
+  const secretsNamespace =
+    options.secretsNamespace ?? config?.secretsManagerConfiguration.parameters.namespace ?? 'default';
+  const opts: RbacOptions = {
+    secretsNamespace,
+    serverNamespace: options.serverNamespace,
+    serverSa: options.serverSa,
+    ingestionSa: options.ingestionSa,
+    ingestionNamespace: options.ingestionNamespace,
+    withList: options.withList === true,
+  };
+  const header = [
+    `RBAC for omsm: Secrets in namespace "${secretsNamespace}".`,
+    'Server: create, get, update, delete on secrets.',
+    opts.ingestionSa
+      ? 'Ingestion: get only.'
+      : 'Add --ingestion-sa NAME for a separate get-only ingestion identity.',
+    opts.withList
+      ? 'list: only for `omsm secrets orphans` (list exposes every Secret value; drop it after).'
+      : '',
+    'Apply with: omsm rbac ... | kubectl apply -f -',
+  ]
+    .filter((l) => l !== '')
+    .join('\n');
+  return renderManifests(rbacObjects(opts), header);
+}
+
+export function register(program: Command): void {
+  program
+    .command('rbac')
+    .description('Print the ServiceAccount, Roles and RoleBindings omsm needs (for kubectl apply -f -)')
+    .option('-c, --config <file>', 'openmetadata.yaml (gives the secrets namespace)')
+    .option('--server-sa <name>', 'ServiceAccount of the server', 'openmetadata-secrets-sa')
+    .option(
+      '--server-namespace <ns>',
+      'namespace of the server ServiceAccount (default: the secrets namespace)',
+    )
+    .option(
+      '--secrets-namespace <ns>',
+      'namespace of the Secrets (default: parameters.namespace of the config)',
+    )
+    .option('--ingestion-sa <name>', 'a separate ingestion ServiceAccount: gets a get-only Role')
+    .option(
+      '--ingestion-namespace <ns>',
+      'namespace of the ingestion ServiceAccount (default: the secrets namespace)',
+    )
+    .option('--with-list', 'also print the list Role that `omsm secrets orphans` needs')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  omsm rbac -c conf/openmetadata.yaml | kubectl apply -f -
+  omsm rbac --secrets-namespace secrets --server-namespace openmetadata --ingestion-sa airflow --ingestion-namespace airflow
+
+Exit codes: 0 printed; 2 bad config or names (nothing printed).`,
+    )
+    .action(async (opts: RbacCommandOptions) => {
+      process.stdout.write(await rbac(opts));
+    });
+}
