@@ -1,0 +1,129 @@
+/**
+ * The entity store on every dialect: insert, find, paging cursors, conditional updates (no lost
+ * update between two writers), unique violations as conflicts, settings insert-if-absent.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { openDatabase, type OpenDatabase } from '../src/server/db/database.js';
+import { EntityStore, isStale, type StoredEntity } from '../src/server/db/entity-store.js';
+import { migrateToLatest } from '../src/server/db/migrations.js';
+import { ensureSetting } from '../src/server/db/settings-store.js';
+import { DIALECTS, freshDatabase, unavailable, type FreshDatabase } from './server-dialects.case.js';
+
+function entity(name: string, kind = 'databaseService'): StoredEntity {
+  return { id: randomUUID(), kind, name, version: 1, deleted: false, updatedAt: Date.now(), doc: { name } };
+}
+
+for (const dialect of DIALECTS) {
+  describe(`entity store on ${dialect}`, async () => {
+    const skip = await unavailable(dialect);
+    let fresh: FreshDatabase;
+    let open: OpenDatabase;
+    let store: EntityStore;
+    before(async () => {
+      if (skip) return;
+      fresh = await freshDatabase(dialect);
+      open = openDatabase(fresh.config);
+      await migrateToLatest(open.db as never, dialect);
+      await migrateToLatest(open.db as never, dialect); // idempotent
+      store = new EntityStore(open.db);
+    });
+    after(async () => {
+      if (skip) return;
+      await open.db.destroy();
+      await fresh.drop();
+    });
+
+    test('insert, find by id and name, duplicates conflict', { skip }, async () => {
+      const e = entity('Alpha_1');
+      await store.insert(e);
+      assert.equal((await store.findById('databaseService', e.id))?.name, 'Alpha_1');
+      assert.equal((await store.findByName('databaseService', 'Alpha_1'))?.id, e.id);
+      // names are exact on every dialect (MySQL would otherwise compare case-insensitively)
+      assert.equal(await store.findByName('databaseService', 'alpha_1'), undefined);
+      await store.insert(entity('alpha_1'));
+      await assert.rejects(store.insert(entity('Alpha_1')), { code: 'OMSM_ERR_API_CONFLICT' });
+      // same name, other kind: fine
+      await store.insert(entity('Alpha_1', 'dashboardService'));
+    });
+
+    test('paging walks forward and back with cursors', { skip }, async () => {
+      for (let i = 0; i < 7; i++) await store.insert(entity(`p${i}`, 'pagedKind'));
+      const p1 = await store.list('pagedKind', { limit: 3 });
+      assert.deepEqual(
+        p1.rows.map((r) => r.name),
+        ['p0', 'p1', 'p2'],
+      );
+      assert.equal(p1.total, 7);
+      assert.equal(p1.before, undefined);
+      const p2 = await store.list('pagedKind', { limit: 3, after: p1.after! });
+      assert.deepEqual(
+        p2.rows.map((r) => r.name),
+        ['p3', 'p4', 'p5'],
+      );
+      const p3 = await store.list('pagedKind', { limit: 3, after: p2.after! });
+      assert.deepEqual(
+        p3.rows.map((r) => r.name),
+        ['p6'],
+      );
+      assert.equal(p3.after, undefined);
+      const back = await store.list('pagedKind', { limit: 3, before: p3.before! });
+      assert.deepEqual(
+        back.rows.map((r) => r.name),
+        ['p3', 'p4', 'p5'],
+      );
+      await assert.rejects(store.list('pagedKind', { limit: 3, after: '!!' }), {
+        code: 'OMSM_ERR_API_INVALID',
+      });
+    });
+
+    test('conditional update: the second writer on the same version is stale', { skip }, async () => {
+      const e = entity('versioned');
+      await store.insert(e);
+      const a = await store.findById(e.kind, e.id);
+      const b = await store.findById(e.kind, e.id);
+      const updated = await store.update(a!, {
+        name: 'versioned',
+        deleted: false,
+        doc: { x: 1 },
+        updatedAt: 1,
+      });
+      assert.equal(updated.version, 2);
+      await assert.rejects(
+        store.update(b!, { name: 'versioned', deleted: false, doc: { x: 2 }, updatedAt: 2 }),
+        (err) => isStale(err),
+      );
+      assert.deepEqual((await store.findById(e.kind, e.id))?.doc, { x: 1 });
+      await assert.rejects(store.remove(b!), (err) => isStale(err));
+      await store.remove((await store.findById(e.kind, e.id))!);
+      assert.equal(await store.findById(e.kind, e.id), undefined);
+    });
+
+    test('a failed transaction writes nothing', { skip }, async () => {
+      const e = entity('tx-a');
+      await assert.rejects(
+        store.transaction(async (tx) => {
+          await tx.insert(e);
+          await tx.insert(entity('tx-a'));
+        }),
+        { code: 'OMSM_ERR_API_CONFLICT' },
+      );
+      assert.equal(await store.findById(e.kind, e.id), undefined);
+    });
+
+    test('scan pages through every entity of the kinds', { skip }, async () => {
+      for (let i = 0; i < 5; i++) await store.insert(entity(`s${i}`, 'scanKind'));
+      const seen: string[] = [];
+      for await (const page of store.scan(['scanKind'], 2)) seen.push(...page.map((r) => r.name));
+      assert.deepEqual(seen.sort(), ['s0', 's1', 's2', 's3', 's4']);
+    });
+
+    test('settings: the first value written wins', { skip }, async () => {
+      const a = await ensureSetting(open.db, 'k', () => 'one');
+      const b = await ensureSetting(open.db, 'k', () => 'two');
+      assert.equal(a, 'one');
+      assert.equal(b, 'one');
+    });
+  });
+}
