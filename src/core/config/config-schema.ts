@@ -1,0 +1,223 @@
+/**
+ * @module core/config/config-schema
+ *
+ * The zod schema that turns a parsed `openmetadata.yaml` into an `OmsmConfig`. It is lenient about
+ * form where upstream is (booleans and numbers may arrive as strings after substitution, `tags` as
+ * a bracketed string or a YAML list, missing sections take the shipped defaults) and strict about
+ * content (label rules, namespaces, ports, enums). Every message says what is allowed; the value
+ * itself is added by the loader, which knows which keys hold secrets.
+ */
+import { z } from 'zod';
+import { LOADERS, PROVIDERS } from './config-types.js';
+import { labelKeyProblem, labelValueProblem, namespaceProblem } from '../naming/labels.js';
+
+/** Defaults for a database scheme when DB_PORT / OM_DATABASE are empty. */
+export const DB_DEFAULTS = {
+  sqlite: { port: 0, name: 'data/omsm.db' },
+  postgresql: { port: 5432, name: 'openmetadata_db' },
+  mysql: { port: 3306, name: 'openmetadata_db' },
+} as const;
+
+const SCHEME_ALIASES: Record<string, keyof typeof DB_DEFAULTS> = {
+  sqlite: 'sqlite',
+  sqlite3: 'sqlite',
+  postgresql: 'postgresql',
+  postgres: 'postgresql',
+  mysql: 'mysql',
+  mariadb: 'mysql',
+};
+
+const isBlank = (v: unknown): boolean => v === null || v === undefined || v === '';
+
+/** A string; numbers and booleans (what YAML makes of unquoted values) become their text. */
+const text = (fallback: string) =>
+  z.preprocess(
+    (v) => (isBlank(v) ? fallback : typeof v === 'number' || typeof v === 'boolean' ? String(v) : v),
+    z.string({ error: 'must be a string' }),
+  );
+
+/** A non-empty string (after trimming). */
+const required = (fallback: string, what: string) =>
+  text(fallback).pipe(
+    z
+      .string()
+      .trim()
+      .min(1, { error: `must not be empty (${what})` }),
+  );
+
+/** An integer given as a number or a string of digits; blank takes `fallback`. */
+const integer = (fallback: number | undefined, min: number, max: number) => {
+  const error = `must be a whole number from ${min} to ${max}`;
+  const n = z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+  return z.preprocess(
+    (v) => {
+      if (isBlank(v)) return fallback;
+      if (typeof v === 'string' && /^\s*-?\d+\s*$/.test(v)) return Number(v);
+      return v;
+    },
+    fallback === undefined ? n.optional() : n,
+  );
+};
+
+/** Upstream reads `inCluster` with Boolean.parseBoolean (true in any case); omsm also refuses typos. */
+const booleanish = z.preprocess(
+  (v) => {
+    if (isBlank(v)) return false;
+    if (typeof v === 'string') {
+      const t = v.trim().toLowerCase();
+      if (t === 'true') return true;
+      if (t === 'false') return false;
+    }
+    return v;
+  },
+  z.boolean({ error: 'must be true or false (any case, quoted or not)' }),
+);
+
+const oneOf = <T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) =>
+  z.preprocess(
+    (v) => (isBlank(v) ? fallback : typeof v === 'string' ? v.trim().toLowerCase() : v),
+    z.enum(values, { error: `must be one of ${values.join(', ')}` }),
+  );
+
+/** `[k1:v1,k2:v2]` as a string, a YAML list of `k:v` strings (or one-key maps), or a map. */
+function tagEntries(v: unknown): unknown {
+  if (isBlank(v)) return [];
+  if (typeof v === 'string') {
+    const inner = v.trim().replace(/^\[/, '').replace(/\]$/, '').trim();
+    return inner === '' ? [] : inner.split(',').map((s) => s.trim());
+  }
+  if (Array.isArray(v)) {
+    return v.flatMap((item) =>
+      item !== null && typeof item === 'object' && !Array.isArray(item)
+        ? Object.entries(item as Record<string, unknown>).map(([k, val]) => `${k}:${val ?? ''}`)
+        : [item],
+    );
+  }
+  if (typeof v === 'object') {
+    return Object.entries(v as Record<string, unknown>).map(([k, val]) => `${k}:${val ?? ''}`);
+  }
+  return v;
+}
+
+const tags = z.preprocess(
+  tagEntries,
+  z
+    .array(z.string({ error: 'each tag must be a key:value string' }), {
+      error: 'must be a list of key:value, or the string [key1:value1,key2:value2]',
+    })
+    .transform((items, ctx) => {
+      const out: Record<string, string> = {};
+      items.forEach((item, i) => {
+        const at = item.indexOf(':');
+        if (at < 0) {
+          ctx.addIssue({ code: 'custom', path: [i], message: `tag "${item}" must be key:value` });
+          return;
+        }
+        const key = item.slice(0, at).trim();
+        const value = item.slice(at + 1).trim();
+        const keyProblem = labelKeyProblem(key);
+        if (keyProblem)
+          ctx.addIssue({ code: 'custom', path: [i], message: `label key "${key}": ${keyProblem}` });
+        const valueProblem = labelValueProblem(value);
+        if (valueProblem) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [i],
+            message: `label value "${value}" of "${key}": ${valueProblem}`,
+          });
+        }
+        out[key] = value;
+      });
+      return out;
+    }),
+);
+
+const namespace = required('default', 'a Kubernetes namespace').superRefine((ns, ctx) => {
+  const problem = namespaceProblem(ns);
+  if (problem) ctx.addIssue({ code: 'custom', message: `namespace "${ns}": ${problem}` });
+});
+
+/** A name part that must keep at least one letter or digit after cleaning (clusterName, prefix). */
+const namePart = (fallback: string, allowEmpty: boolean) =>
+  text(fallback).superRefine((s, ctx) => {
+    if (s === '' && allowEmpty) return;
+    if (!/[A-Za-z0-9]/.test(s)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must contain at least one letter or digit (it starts every Secret name)',
+      });
+    }
+  });
+
+const section = <T extends z.ZodType>(shape: T) => z.preprocess((v) => (isBlank(v) ? {} : v), shape);
+
+const list = z.preprocess(
+  (v) => {
+    if (isBlank(v)) return [];
+    if (typeof v === 'string') return v.split(',');
+    return v;
+  },
+  z
+    .array(z.string({ error: 'each entry must be a directory path' }), {
+      error: 'must be a list of directories or a comma-separated string',
+    })
+    .transform((xs) => xs.map((x) => x.trim()).filter((x) => x !== '')),
+);
+
+export const configSchema = z.object({
+  clusterName: namePart('openmetadata', false),
+  secretsManagerConfiguration: section(
+    z.object({
+      // Checked before this schema runs (the loader gives it its own error code).
+      secretsManager: oneOf(PROVIDERS, 'db'),
+      prefix: namePart('', true),
+      tags,
+      parameters: section(
+        z.object({
+          namespace,
+          kubeconfigPath: text(''),
+          inCluster: booleanish,
+          accessCheck: oneOf(['fail', 'warn', 'off'] as const, 'warn'),
+          requestDeadlineMs: integer(30000, 100, 3_600_000),
+          concurrency: integer(32, 1, 1024),
+        }),
+      ),
+    }),
+  ),
+  fernetConfiguration: section(z.object({ fernetKey: text('') })),
+  pipelineServiceClientConfiguration: section(z.object({ secretsManagerLoader: oneOf(LOADERS, 'noop') })),
+  server: section(
+    z.object({
+      host: required('127.0.0.1', 'a listen address'),
+      port: integer(8585, 0, 65535),
+    }),
+  ),
+  database: section(
+    z
+      .object({
+        scheme: z.preprocess(
+          (v) =>
+            isBlank(v) ? 'sqlite' : typeof v === 'string' ? (SCHEME_ALIASES[v.trim().toLowerCase()] ?? v) : v,
+          z.enum(['sqlite', 'postgresql', 'mysql'], { error: 'must be one of sqlite, postgresql, mysql' }),
+        ),
+        host: required('localhost', 'a host name'),
+        port: integer(undefined, 0, 65535),
+        name: text(''),
+        user: text(''),
+        password: text(''),
+      })
+      .transform((db) => ({
+        ...db,
+        port: db.port === undefined || db.port === 0 ? DB_DEFAULTS[db.scheme].port : db.port,
+        name: db.name.trim() === '' ? DB_DEFAULTS[db.scheme].name : db.name,
+      })),
+  ),
+  authentication: section(
+    z.object({
+      jwtSecret: text(''),
+      issuer: required('open-metadata.org', 'the JWT issuer'),
+      adminToken: text(''),
+    }),
+  ),
+  schemaDirs: list,
+});
