@@ -1,0 +1,60 @@
+/**
+ * @module ingestion/loaders/env
+ *
+ * The `env` loader (the seed's §2.4, for standalone ingestion containers): plain environment
+ * variables `KUBERNETES_NAMESPACE`, `KUBERNETES_IN_CLUSTER`, `KUBERNETES_KUBECONFIG_PATH`.
+ *
+ * `KUBERNETES_IN_CLUSTER` is true only for `true` in any case, exactly like upstream's
+ * `os.getenv(...).lower() == "true"`; anything else (`1`, `yes`) means false. We keep that rule so a
+ * config that works upstream works here, but say so in a warning when the value looks like an
+ * attempt at "true".
+ */
+import {
+  chooseNamespace,
+  inClusterPrefix,
+  type LoadedConnection,
+  type LoaderContext,
+  resolveContext,
+} from '../connection.js';
+
+const NS = 'KUBERNETES_NAMESPACE';
+const IN_CLUSTER = 'KUBERNETES_IN_CLUSTER';
+const KUBECONFIG = 'KUBERNETES_KUBECONFIG_PATH';
+
+/**
+ * Reads the connection from the environment.
+ * @throws OmsmError OMSM_ERR_LOADER_CONFIG when KUBERNETES_NAMESPACE is not a valid namespace.
+ * @example loadEnvConnection({ env: { KUBERNETES_NAMESPACE: 'prod' } }).connection.namespace === 'prod'
+ */
+export function loadEnvConnection(context: LoaderContext = {}): LoadedConnection {
+  const ctx = resolveContext(context);
+  const warnings: string[] = [];
+  const rawInCluster = ctx.env[IN_CLUSTER];
+  const inCluster = rawInCluster?.toLowerCase() === 'true';
+  if (rawInCluster !== undefined && !inCluster && !/^(false)?$/i.test(rawInCluster)) {
+    warnings.push(
+      `${IN_CLUSTER} is "${rawInCluster.slice(0, 20)}": only "true" (any case) enables in-cluster mode`,
+    );
+  }
+  const kubeconfigPath = ctx.env[KUBECONFIG]?.trim() ?? '';
+  if (inCluster && kubeconfigPath !== '') {
+    warnings.push(`${KUBECONFIG} is ignored because ${IN_CLUSTER} is true`);
+  }
+  const ns = chooseNamespace(ctx.env[NS], NS, ctx);
+  return {
+    loader: 'env',
+    connection: {
+      inCluster,
+      kubeconfigPath: inCluster ? '' : kubeconfigPath,
+      namespace: ns.namespace,
+      ...inClusterPrefix(ctx),
+    },
+    sources: {
+      inCluster: rawInCluster === undefined ? 'default (false)' : IN_CLUSTER,
+      kubeconfigPath: inCluster ? 'not used in-cluster' : kubeconfigPath ? KUBECONFIG : 'default kubeconfig',
+      namespace: ns.source,
+    },
+    namespaceExplicit: ns.explicit,
+    warnings,
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * @module ingestion/references
+ *
+ * Finding and replacing `secret:` references in a workflow config held as plain data (what
+ * `JSON.parse` or `YAML.parse` returns): any depth, inside arrays too. Paths are dotted with
+ * `[i]` for array items (`source.serviceConnection.config.authType.password`,
+ * `steps[2].token`), so reports can point at a field without showing any value.
+ *
+ * Also spots Fernet tokens (`fernet:gAAAAA...`): ingestion holds no Fernet key, so such a string
+ * can only be a ciphertext that would be handed on as a password. The resolver refuses it.
+ */
+import { isReference } from '../core/naming/reference.js';
+
+/** A Fernet token as stored by the db provider: version byte 0x80 makes base64url start `gAAAAA`. */
+const FERNET_TOKEN = /^fernet:gAAAAA[A-Za-z0-9_-]+=*$/;
+
+export interface ScanResult {
+  /** Each distinct reference string (as written) and every path it appears at. */
+  readonly references: Map<string, string[]>;
+  /** Paths of values that are Fernet tokens. */
+  readonly fernetPaths: string[];
+}
+
+/** True for a `fernet:` token (the db provider's stored form). */
+export function isFernetToken(value: unknown): value is string {
+  return typeof value === 'string' && FERNET_TOKEN.test(value);
+}
+
+/** Joins a path and a key: `a.b`, `a[3]`; keys that are not identifiers are quoted `a["x.y"]`. */
+export function childPath(parent: string, key: string | number): string {
+  if (typeof key === 'number') return `${parent}[${key}]`;
+  if (/^[A-Za-z_$][\w$-]*$/.test(key)) return parent === '' ? key : `${parent}.${key}`;
+  return `${parent}[${JSON.stringify(key)}]`;
+}
+
+/**
+ * Every `secret:` string and Fernet token in `value` (object keys are never references).
+ * @example scanReferences({ a: ['secret:x'] }).references.get('secret:x') // ['a[0]']
+ */
+export function scanReferences(value: unknown): ScanResult {
+  const references = new Map<string, string[]>();
+  const fernetPaths: string[] = [];
+  const onPath = new Set<object>();
+  const walk = (v: unknown, path: string): void => {
+    if (typeof v === 'string') {
+      if (isReference(v)) {
+        const paths = references.get(v);
+        if (paths) paths.push(path);
+        else references.set(v, [path]);
+      } else if (isFernetToken(v)) {
+        fernetPaths.push(path);
+      }
+      return;
+    }
+    if (v === null || typeof v !== 'object' || onPath.has(v)) return;
+    onPath.add(v);
+    if (Array.isArray(v)) {
+      v.forEach((item, i) => {
+        walk(item, childPath(path, i));
+      });
+    } else {
+      for (const [k, item] of Object.entries(v)) walk(item, childPath(path, k));
+    }
+    onPath.delete(v);
+  };
+  walk(value, '');
+  return { references, fernetPaths };
+}
+
+/**
+ * A deep copy of `value` with every reference string replaced by its value from `values`.
+ * Strings not in `values` are copied unchanged; the caller resolves every reference first.
+ */
+export function replaceReferences<T>(value: T, values: ReadonlyMap<string, string>): T {
+  const copy = (v: unknown): unknown => {
+    if (typeof v === 'string') return isReference(v) && values.has(v) ? values.get(v) : v;
+    if (v === null || typeof v !== 'object') return v;
+    if (Array.isArray(v)) return v.map(copy);
+    const out: Record<string, unknown> = {};
+    for (const [k, item] of Object.entries(v)) out[k] = copy(item);
+    return out;
+  };
+  return copy(value) as T;
+}
