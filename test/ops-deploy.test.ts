@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
+import { loadConfig } from '../src/core/config/load-config.js';
 import { rbacObjects } from '../src/ops/rbac/rbac-manifests.js';
 
 const cache = mkdtempSync(join(tmpdir(), 'omsm-kcache-'));
@@ -49,6 +50,17 @@ test('kubectl kustomize deploy/ renders every object of the deployment', () => {
   const cm = all.find((d) => d.kind === 'ConfigMap');
   assert.equal(pod.volumes.find((v: Doc) => v.name === 'config').configMap.name, cm.metadata.name);
   assert.ok(cm.data['openmetadata.yaml'].includes('secretsManagerConfiguration'));
+
+  // The mounted config loads with the Deployment's literal env: kubernetes provider, in-cluster.
+  const literalEnv: Record<string, string> = {};
+  for (const e of c.env as Doc[]) if (typeof e.value === 'string') literalEnv[e.name] = e.value;
+  const loaded = loadConfig({
+    text: cm.data['openmetadata.yaml'],
+    env: { ...literalEnv, OM_SM_NAMESPACE: 'openmetadata' },
+  });
+  assert.equal(loaded.secretsManagerConfiguration.secretsManager, 'kubernetes');
+  assert.equal(loaded.secretsManagerConfiguration.parameters.inCluster, true);
+  assert.equal(loaded.database.scheme, 'postgresql');
 
   const svc = all.find((d) => d.kind === 'Service');
   assert.deepEqual(svc.spec.selector, dep.spec.selector.matchLabels);
