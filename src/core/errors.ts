@@ -74,6 +74,20 @@ export const ERRORS = {
   ),
   OMSM_ERR_REFERENCE_INVALID: spec('invalid', 400, 2, 'A reference is secret:<kubernetes-name>.'),
 
+  // --- connection JSON Schemas ---
+  OMSM_ERR_SCHEMA_UNKNOWN: spec(
+    'invalid',
+    400,
+    2,
+    'Use a schema name listed by the error (file names under schemas/ and schemaDirs, without .json), or add the schema file to a directory in OM_SCHEMA_DIRS.',
+  ),
+  OMSM_ERR_SCHEMA_INVALID: spec(
+    'invalid',
+    400,
+    2,
+    'Fix the named schema file: it must be valid JSON and every $ref must point at an existing file and definition.',
+  ),
+
   // --- crypto (db provider) ---
   OMSM_ERR_FERNET_KEY: spec(
     'invalid',
