@@ -1,7 +1,73 @@
 /**
  * @module cli/commands/doctor
- * Placeholder: the owning issue replaces this with the real command.
+ *
+ * `omsm doctor -c FILE`: checks config, Kubernetes reachability, identity, RBAC verbs, namespaces
+ * and the Fernet key from where it runs. Exit 0 when every check passes, 3 when one fails, 2 when
+ * the config itself is invalid.
  */
 import type { Command } from 'commander';
+import { omsmError } from '../../core/errors.js';
+import { runDoctor } from '../../ops/doctor/run-doctor.js';
+import { renderDoctorJson, renderDoctorText } from '../../ops/doctor/render-doctor.js';
+import { CliExit } from '../exit.js';
 
-export function register(_program: Command): void {}
+export interface DoctorCommandOptions {
+  readonly config: string;
+  readonly role?: string;
+  readonly ingestion?: boolean;
+  readonly withList?: boolean;
+  readonly workflow?: string;
+  readonly kubeconfig?: string;
+  readonly output?: string;
+}
+
+/** Runs the checks, prints the report, and exits with its code. @throws CliExit, OmsmError USAGE. */
+export async function doctor(opts: DoctorCommandOptions): Promise<void> {
+  const role = opts.ingestion ? 'ingestion' : (opts.role ?? 'server');
+  if (role !== 'server' && role !== 'ingestion') {
+    throw omsmError('OMSM_ERR_USAGE', `--role must be server or ingestion, not "${role.slice(0, 40)}"`, {
+      path: '--role',
+    });
+  }
+  const output = opts.output ?? 'text';
+  if (output !== 'text' && output !== 'json') {
+    throw omsmError('OMSM_ERR_USAGE', `--output must be text or json, not "${output.slice(0, 40)}"`, {
+      path: '--output',
+    });
+  }
+  const report = await runDoctor({
+    configPath: opts.config,
+    role,
+    withList: opts.withList === true,
+    ...(opts.workflow ? { workflowPath: opts.workflow } : {}),
+    ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}),
+  });
+  process.stdout.write(output === 'json' ? renderDoctorJson(report) : renderDoctorText(report));
+  if (report.exitCode !== 0) throw new CliExit(report.exitCode);
+}
+
+export function register(program: Command): void {
+  program
+    .command('doctor')
+    .description('Check config, Kubernetes access, identity, RBAC verbs, namespaces and the Fernet key')
+    .requiredOption('-c, --config <file>', 'openmetadata.yaml')
+    .option(
+      '--role <role>',
+      'whose verbs to check: server (create/get/update/delete) or ingestion (get)',
+      'server',
+    )
+    .option('--ingestion', 'same as --role ingestion')
+    .option('--with-list', 'also check list (needed by `omsm secrets orphans`)')
+    .option('--workflow <file>', 'a workflow YAML: compare the namespace ingestion would use with the server')
+    .option('--kubeconfig <path>', 'check this kubeconfig identity instead of the configured connection')
+    .option('-o, --output <format>', 'text or json', 'text')
+    .addHelpText(
+      'after',
+      `
+Exit codes:
+  0  every check passed (warnings allowed)
+  2  the config is invalid (nothing else was checked)
+  3  a check failed (each failing line says how to fix it)`,
+    )
+    .action(async (opts: DoctorCommandOptions) => doctor(opts));
+}
