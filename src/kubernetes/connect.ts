@@ -43,7 +43,7 @@ const tokenAuths = new WeakMap<KubeConfig, TokenFileAuth>();
  */
 export function loadKubeConfig(connection: KubernetesConnection): KubeConfig {
   const kc = new KubeConfig();
-  let sources: string[] = [];
+  let where = connection.inCluster ? 'the in-cluster ServiceAccount' : 'the default kubeconfig';
   try {
     if (connection.inCluster) {
       const prefix = connection.inClusterPrefix ?? '';
@@ -65,36 +65,45 @@ export function loadKubeConfig(connection: KubernetesConnection): KubeConfig {
       kc.loadFromCluster(prefix);
     } else if (connection.kubeconfigPath.trim() !== '') {
       const file = resolve(connection.kubeconfigPath.trim());
+      where = file;
       if (!existsSync(file)) {
         throw omsmError('OMSM_ERR_KUBE_CONFIG', `the kubeconfig ${file} does not exist`, {
           path: 'secretsManagerConfiguration.parameters.kubeconfigPath',
         });
       }
-      kc.loadFromFile(file);
-      sources = [file];
+      loadFile(kc, file);
     } else {
-      kc.loadFromDefault();
-      sources = defaultKubeconfigFiles();
+      const files = defaultKubeconfigFiles();
+      if (files.length === 0) {
+        kc.loadFromDefault(); // in-cluster when the token exists, else http://localhost:8080, as client-node does
+      } else {
+        where = files[0]!;
+        loadFile(kc, files[0]!);
+        for (const f of files.slice(1)) {
+          where = f;
+          const more = new KubeConfig();
+          loadFile(more, f);
+          kc.mergeConfig(more);
+        }
+      }
     }
   } catch (err) {
     const known = asOmsmError(err);
     if (known) throw known;
-    // Library messages may quote the file (tokens included); name the mode and the error class only.
-    const where = connection.inCluster ? 'the in-cluster ServiceAccount' : sources[0] || 'the kubeconfig';
+    // Library messages may quote the file (tokens included); name the file and the error class only.
+    const code = (err as { code?: unknown }).code;
     throw omsmError(
       'OMSM_ERR_KUBE_CONFIG',
-      `could not load ${where}: ${err instanceof Error ? err.name : 'error'}`,
-      {
-        path: 'secretsManagerConfiguration.parameters',
-      },
+      `could not load ${where}: ${typeof code === 'string' ? code : err instanceof Error ? err.name : 'error'}`,
+      { path: 'secretsManagerConfiguration.parameters' },
     );
   }
   if (!kc.getCurrentCluster()) {
-    throw omsmError('OMSM_ERR_KUBE_CONFIG', 'the kubeconfig has no current context with a cluster', {
+    throw omsmError('OMSM_ERR_KUBE_CONFIG', `${where} has no current context with a cluster`, {
       path: 'secretsManagerConfiguration.parameters.kubeconfigPath',
     });
   }
-  useTokenFiles(kc, rawTokenFiles(sources));
+  useTokenFiles(kc);
   return kc;
 }
 
@@ -112,40 +121,43 @@ function defaultKubeconfigFiles(): string[] {
   return existsSync(file) ? [file] : [];
 }
 
-/** user name → absolute token file, from the raw kubeconfig(s): `tokenFile` (standard) or `token-file`. */
-function rawTokenFiles(files: readonly string[]): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const file of files) {
-    let doc: unknown;
-    try {
-      doc = parseYaml(readFileSync(file, 'utf8'));
-    } catch {
-      continue; // client-node already loaded it; a file it could read but we cannot is not ours to judge
-    }
-    const users = (doc as { users?: unknown })?.users;
-    if (!Array.isArray(users)) continue;
-    for (const u of users as { name?: unknown; user?: Record<string, unknown> }[]) {
-      const path = u?.user?.tokenFile ?? u?.user?.['token-file'];
-      if (typeof u?.name !== 'string' || typeof path !== 'string' || path === '') continue;
-      // An inline token wins, as in kubectl.
-      if (typeof u.user?.token === 'string' && u.user.token !== '') continue;
-      if (!out.has(u.name)) out.set(u.name, isAbsolute(path) ? path : resolve(dirname(file), path));
-    }
+/**
+ * client-node's `loadFromFile`, after moving `tokenFile` / `token-file` users to omsm's token-file
+ * provider (absolute path, resolved against the kubeconfig's directory as kubectl does). Done on the
+ * raw document because client-node drops `tokenFile` and reads `token-file` relative to the cwd.
+ */
+function loadFile(kc: KubeConfig, file: string): void {
+  const doc = parseYaml(readFileSync(file, 'utf8')) as { users?: unknown } | null;
+  const users = Array.isArray(doc?.users) ? (doc.users as { user?: Record<string, unknown> }[]) : [];
+  for (const u of users) {
+    const user = u?.user;
+    if (!user) continue;
+    const path = user.tokenFile ?? user['token-file'];
+    delete user.tokenFile;
+    delete user['token-file'];
+    // An inline token wins, as in kubectl.
+    if (typeof path !== 'string' || path === '' || (typeof user.token === 'string' && user.token !== ''))
+      continue;
+    user['auth-provider'] = {
+      name: TOKEN_FILE_PROVIDER,
+      config: { path: isAbsolute(path) ? path : resolve(dirname(file), path) },
+    };
   }
-  return out;
+  kc.loadFromString(JSON.stringify(doc ?? {}));
+  kc.makePathsAbsolute(dirname(file));
 }
 
-function useTokenFiles(kc: KubeConfig, fromKubeconfig: Map<string, string>): void {
-  let changed = false;
+function useTokenFiles(kc: KubeConfig): void {
+  let used = false;
   const users = kc.getUsers().map((u): User => {
-    const inCluster = u.authProvider?.name === 'tokenFile' ? u.authProvider?.config?.tokenFile : undefined;
-    const path = typeof inCluster === 'string' ? inCluster : fromKubeconfig.get(u.name);
-    if (path === undefined) return u;
-    changed = true;
-    // `token` is cleared: client-node's `token-file` handling copied the file's content there once.
-    return { ...u, token: undefined, authProvider: { name: TOKEN_FILE_PROVIDER, config: { path } } };
+    if (u.authProvider?.name === TOKEN_FILE_PROVIDER) used = true;
+    // The in-cluster user (client-node's own `tokenFile` provider, re-read only every 60 s).
+    const path = u.authProvider?.name === 'tokenFile' ? u.authProvider?.config?.tokenFile : undefined;
+    if (typeof path !== 'string') return u;
+    used = true;
+    return { ...u, authProvider: { name: TOKEN_FILE_PROVIDER, config: { path } } };
   });
-  if (!changed) return;
+  if (!used) return;
   kc.loadFromOptions({
     clusters: kc.getClusters(),
     contexts: kc.getContexts(),
