@@ -1,7 +1,43 @@
 /**
  * @module cli/commands/config
- * Placeholder: the owning issue replaces this with the real command.
+ *
+ * `omsm config check -c FILE`: validates a configuration and prints the effective config (after
+ * substitution and defaults) as YAML with every secret masked. Exit 0 when valid, 2 when not
+ * (the error lists every problem with its key path and fix).
  */
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
+import { stringify } from 'yaml';
+import { maskedConfig } from '../../core/config/load-config.js';
+import { addConfigOption, type ConfigOptions, loadCliConfig } from '../load-config.js';
 
-export function register(_program: Command): void {}
+interface CheckOptions extends ConfigOptions {
+  readonly output?: 'yaml' | 'json';
+  readonly quiet?: boolean;
+}
+
+/** Validates and renders the effective config; returns the text to print. */
+export function configCheck(opts: CheckOptions): string {
+  const masked = maskedConfig(loadCliConfig(opts));
+  return opts.output === 'json' ? `${JSON.stringify(masked, null, 2)}\n` : stringify(masked);
+}
+
+export function register(program: Command): void {
+  const config = program.command('config').description('Inspect and validate the configuration');
+  addConfigOption(
+    config
+      .command('check')
+      .description('Validate the config and print the effective values, secrets masked')
+      .addOption(
+        new Option('-o, --output <format>', 'output format').choices(['yaml', 'json']).default('yaml'),
+      )
+      .option('-q, --quiet', 'print nothing when the config is valid'),
+  )
+    .addHelpText(
+      'after',
+      '\nExit codes:\n  0  the config is valid\n  2  the config is invalid (every problem is listed)',
+    )
+    .action((opts: CheckOptions) => {
+      const text = configCheck(opts);
+      if (!opts.quiet) process.stdout.write(text);
+    });
+}

@@ -67,7 +67,9 @@ export function secretId(ctx: NamingContext, parts: readonly string[]): SecretId
   const cleaned = all.map((p, i) => {
     const c = cleanPart(p);
     if (c === '') {
-      const what = i === 0 && ctx.prefix !== '' ? 'prefix' : `part ${i + 1}`;
+      const offset = ctx.prefix === '' ? 1 : 2;
+      const what =
+        i < offset ? (i === 0 && ctx.prefix !== '' ? 'prefix' : 'clusterName') : `part ${i - offset + 1}`;
       throw omsmError('OMSM_ERR_NAME_EMPTY', `${what} "${printable(p)}" has no letters or digits`, {
         path: what,
       });
