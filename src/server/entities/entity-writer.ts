@@ -1,0 +1,308 @@
+/**
+ * @module server/entities/entity-writer
+ *
+ * The write path every entity shares, in the order that keeps the database and the secrets
+ * provider consistent:
+ *
+ * 1. validate every config against its schema (nothing written yet);
+ * 2. store the secrets (`SecretsManager.encrypt`, hint `new` on create, `existing` on update);
+ * 3. write the row(s) in one transaction (conditional on the row version for updates);
+ * 4. if 3 fails, undo 2: delete the Secrets this request created and, on updates, write back the
+ *    previous values of Secrets it overwrote (read before step 2). A stale version (another request
+ *    or server process changed the row meanwhile) re-runs the whole update on a fresh read;
+ * 5. only after the row is committed, delete the Secrets of fields the update cleared, so a failed
+ *    update never leaves the old row pointing at a deleted Secret.
+ *
+ * If even the undo fails (the provider went away between 2 and 4) the leftovers are logged by name
+ * and `omsm secrets orphans` finds them; the API answers with the original error.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import { isConflict, omsmError } from '../../core/errors.js';
+import { toReference } from '../../core/naming/reference.js';
+import { type NamingContext, type SecretId, secretId } from '../../core/naming/secret-name.js';
+import type {
+  FieldPath,
+  JsonObject,
+  JsonValue,
+  SecretsManager,
+} from '../../core/secrets/secrets-manager-types.js';
+import { MASK } from '../../core/secrets/secrets-manager-types.js';
+import type { EntityStore, StoredEntity } from '../db/entity-store.js';
+import { isStale } from '../db/entity-store.js';
+import type { ConfigValidator } from './config-validator.js';
+import { configAt, type EntityKind, type SecretSlot, withConfigAt } from './kinds.js';
+
+export interface WriterContext {
+  readonly store: EntityStore;
+  readonly secrets: SecretsManager;
+  readonly validator: ConfigValidator;
+  /** prefix and clusterName: to know, before writing, which Secret names a write will touch. */
+  readonly naming: NamingContext;
+  readonly log?: FastifyBaseLogger;
+}
+
+/** A new entity to insert. */
+export interface NewEntity {
+  readonly kind: EntityKind;
+  readonly id: string;
+  readonly name: string;
+  readonly doc: JsonObject;
+}
+
+const MAX_ATTEMPTS = 5;
+
+/** Validates every secret-holding config of `doc`. @throws OmsmError API_INVALID. */
+export function validateSlots(
+  ctx: WriterContext,
+  kind: EntityKind,
+  doc: JsonObject,
+  name: string,
+): SecretSlot[] {
+  const slots = kind.slots(doc, name);
+  for (const slot of slots) {
+    ctx.validator.validate(slot.scope.schema, configAt(doc, slot.pointer)!, slot.pointer.join('.'));
+  }
+  return slots;
+}
+
+/**
+ * A Secret a write may touch: computed before the first backend call, so a failure half-way
+ * through `encrypt` (which does not undo its own earlier stores) can still be undone.
+ */
+interface Touch {
+  readonly id: SecretId;
+  readonly stored: string;
+  /** Present when the Secret already held this entity's previous value (overwritten in place). */
+  readonly restore?: {
+    readonly slot: SecretSlot;
+    readonly prev: JsonObject;
+    readonly path: FieldPath;
+    value?: string;
+  };
+}
+
+function touches(
+  ctx: WriterContext,
+  slot: SecretSlot,
+  next: JsonObject,
+  prev: JsonObject | undefined,
+): Touch[] {
+  if (ctx.secrets.provider.inline) return [];
+  const out: Touch[] = [];
+  for (const path of ctx.secrets.passwordPaths(slot.scope.schema, next)) {
+    const v = getAt(next, path);
+    if (typeof v !== 'string' || v === '' || v === MASK || v.startsWith('secret:')) continue;
+    const id = secretId(ctx.naming, [...slot.scope.parts, ...path.map(String)]);
+    const stored = toReference(id.name);
+    const before = prev ? getAt(prev, path) : undefined;
+    out.push(before === stored ? { id, stored, restore: { slot, prev: prev!, path } } : { id, stored });
+  }
+  return out;
+}
+
+/**
+ * Inserts entities (one transaction) after storing their secrets; on any failure deletes the
+ * secrets this request created.
+ * @throws OmsmError API_INVALID (nothing written), API_CONFLICT (name taken; checked before any
+ *   secret is written), SECRET_* from the provider, DB_UNAVAILABLE.
+ */
+export async function createEntities(
+  ctx: WriterContext,
+  items: readonly NewEntity[],
+): Promise<StoredEntity[]> {
+  const slotsOf = items.map((it) => validateSlots(ctx, it.kind, it.doc, it.name));
+  // A name already taken must fail before its secrets (same names as the existing entity's) are
+  // touched; the unique key still catches a concurrent create (see the conflict note below).
+  for (const it of items) {
+    if (await ctx.store.findByName(it.kind.kind, it.name)) {
+      throw omsmError('OMSM_ERR_API_CONFLICT', `${it.kind.kind} "${it.name}" already exists`, {
+        path: 'name',
+      });
+    }
+  }
+  const touched: Touch[] = [];
+  try {
+    const rows: StoredEntity[] = [];
+    for (const [i, it] of items.entries()) {
+      let doc = it.doc;
+      for (const slot of slotsOf[i]!) {
+        const config = configAt(doc, slot.pointer)!;
+        touched.push(...touches(ctx, slot, config, undefined));
+        const res = await ctx.secrets.encrypt(slot.scope, config, undefined, { hint: 'new' });
+        doc = withConfigAt(doc, slot.pointer, res.config);
+      }
+      const now = Date.now();
+      rows.push({
+        id: it.id,
+        kind: it.kind.kind,
+        name: it.name,
+        version: 1,
+        deleted: false,
+        updatedAt: now,
+        doc,
+      });
+    }
+    await ctx.store.transaction(async (tx) => {
+      for (const row of rows) await tx.insert(row);
+    });
+    return rows;
+  } catch (err) {
+    // A unique violation here means a concurrent create of the same name won the race: its row
+    // references these very Secret names, so they are left in place.
+    if (!(isConflict(err) && !isStale(err))) await undo(ctx, touched);
+    throw err;
+  }
+}
+
+/**
+ * Replaces an entity by `build(current)` (the masked or plain document the client wants),
+ * re-running on a fresh read when another writer changed the row meanwhile.
+ * @throws OmsmError API_NOT_FOUND when the entity vanished, API_CONFLICT after repeated races, and
+ *   what createEntities throws.
+ */
+export async function updateEntity(
+  ctx: WriterContext,
+  kind: EntityKind,
+  current: StoredEntity,
+  build: (current: StoredEntity) => { doc: JsonObject; deleted?: boolean },
+): Promise<StoredEntity> {
+  let cur = current;
+  for (let attempt = 1; ; attempt++) {
+    const next = build(cur);
+    try {
+      return await updateOnce(ctx, kind, cur, next.doc, next.deleted ?? cur.deleted);
+    } catch (err) {
+      if (!isStale(err) || attempt >= MAX_ATTEMPTS) throw err;
+      const fresh = await ctx.store.findById(cur.kind, cur.id);
+      if (!fresh) throw omsmError('OMSM_ERR_API_NOT_FOUND', `${cur.kind} "${cur.name}" not found`);
+      cur = fresh;
+    }
+  }
+}
+
+async function updateOnce(
+  ctx: WriterContext,
+  kind: EntityKind,
+  cur: StoredEntity,
+  nextDoc: JsonObject,
+  deleted: boolean,
+): Promise<StoredEntity> {
+  const slots = validateSlots(ctx, kind, nextDoc, cur.name);
+  const touched: Touch[] = [];
+  const clearLater: string[] = [];
+  let doc = nextDoc;
+  try {
+    for (const slot of slots) {
+      const next = configAt(doc, slot.pointer)!;
+      const prev = configAt(cur.doc, slot.pointer);
+      let prevForEncrypt: JsonObject | undefined = prev;
+      if (prev && !ctx.secrets.provider.inline) {
+        const plan = planClears(ctx.secrets, slot, prev, next);
+        clearLater.push(...plan.cleared);
+        prevForEncrypt = plan.previousWithoutCleared;
+        for (const t of touches(ctx, slot, next, prev)) {
+          // Read what an overwritten Secret holds now, to write it back if the row update fails.
+          if (t.restore) t.restore.value = await ctx.secrets.provider.get(t.stored);
+          touched.push(t);
+        }
+      }
+      const res = await ctx.secrets.encrypt(slot.scope, next, prevForEncrypt, { hint: 'existing' });
+      doc = withConfigAt(doc, slot.pointer, res.config);
+    }
+    // Secrets of a slot that disappeared entirely (its config removed from the document).
+    for (const old of kind.slots(cur.doc, cur.name)) {
+      if (!slots.some((s) => s.pointer.join('.') === old.pointer.join('.'))) {
+        const prev = configAt(cur.doc, old.pointer)!;
+        for (const p of ctx.secrets.passwordPaths(old.scope.schema, prev)) {
+          const v = getAt(prev, p);
+          if (typeof v === 'string' && ctx.secrets.provider.recognizes(v)) clearLater.push(v);
+        }
+      }
+    }
+    const updated = await ctx.store.update(cur, { name: cur.name, deleted, doc, updatedAt: Date.now() });
+    for (const stored of clearLater) {
+      await ctx.secrets.provider.delete(stored).catch((err: unknown) => {
+        ctx.log?.warn({ err, secret: stored }, 'could not delete a cleared secret; it is left as an orphan');
+      });
+    }
+    return updated;
+  } catch (err) {
+    await undo(ctx, touched);
+    throw err;
+  }
+}
+
+/** Previous secrets an update clears (deleted only after the row is committed). */
+function planClears(secrets: SecretsManager, slot: SecretSlot, prev: JsonObject, next: JsonObject) {
+  const cleared: string[] = [];
+  let previousWithoutCleared = prev;
+  for (const path of secrets.passwordPaths(slot.scope.schema, prev)) {
+    const stored = getAt(prev, path);
+    if (typeof stored !== 'string' || !stored.startsWith('secret:')) continue;
+    const v = getAt(next, path);
+    if (v === undefined || v === null || v === '') {
+      cleared.push(stored);
+      previousWithoutCleared = setAt(previousWithoutCleared, path, null);
+    }
+  }
+  return { cleared, previousWithoutCleared };
+}
+
+/** Best-effort compensation: delete new secrets, write back overwritten ones. Never throws. */
+async function undo(ctx: WriterContext, touched: readonly Touch[]): Promise<void> {
+  for (const t of touched) {
+    try {
+      if (!t.restore) {
+        // With the id, the provider refuses to delete a Secret another entity owns.
+        await ctx.secrets.provider.delete(t.stored, t.id);
+      } else if (t.restore.value !== undefined) {
+        await ctx.secrets.provider.store(t.id, t.restore.value, { hint: 'existing' });
+      }
+    } catch (err) {
+      ctx.log?.error({ err, secret: t.stored }, 'could not undo a secret write after a failed request');
+    }
+  }
+}
+
+/**
+ * Hard delete: the entity's secrets first (idempotent), then the row. A failure half-way leaves the
+ * row, so repeating the DELETE finishes the job; no Secret is ever left without its entity.
+ * @throws OmsmError SECRET_* from the provider, API_CONFLICT (stale), DB_UNAVAILABLE.
+ */
+export async function hardDeleteEntity(
+  ctx: WriterContext,
+  kind: EntityKind,
+  current: StoredEntity,
+): Promise<void> {
+  await deleteSecretsOf(ctx, kind, current);
+  await ctx.store.remove(current);
+}
+
+/** Deletes every secret an entity's stored document points at. */
+export async function deleteSecretsOf(ctx: WriterContext, kind: EntityKind, e: StoredEntity): Promise<void> {
+  for (const slot of kind.slots(e.doc, e.name)) {
+    const cfg = configAt(e.doc, slot.pointer);
+    if (cfg) await ctx.secrets.deleteAll(slot.scope, cfg);
+  }
+}
+
+export function getAt(obj: JsonValue | undefined, path: FieldPath): JsonValue | undefined {
+  let v: JsonValue | undefined = obj;
+  for (const p of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string | number, JsonValue>)[p];
+  }
+  return v;
+}
+
+function setAt(obj: JsonObject, path: FieldPath, value: JsonValue): JsonObject {
+  if (path.length === 0) return obj;
+  const [head, ...rest] = path as [string | number, ...(string | number)[]];
+  const copy: JsonObject | JsonValue[] = Array.isArray(obj) ? [...obj] : { ...obj };
+  const child = (copy as Record<string | number, JsonValue>)[head];
+  (copy as Record<string | number, JsonValue>)[head] =
+    rest.length === 0
+      ? value
+      : setAt(child !== null && typeof child === 'object' ? (child as JsonObject) : {}, rest, value);
+  return copy as JsonObject;
+}
