@@ -18,7 +18,7 @@ import { asOmsmError, type ErrorCode, omsmError, type OmsmError } from '../core/
 import { parseReference, REFERENCE_PREFIX, toReference } from '../core/naming/reference.js';
 import { isValidSecretName } from '../core/naming/secret-name.js';
 import type { SecretsProvider } from '../core/providers/provider.js';
-import { replaceReferences, scanReferences } from './references.js';
+import { replaceReferences, type ScanResult, scanReferences } from './references.js';
 import { ResolverCache } from './resolver-cache.js';
 
 export const DEFAULT_CONCURRENCY = 16;
@@ -102,23 +102,30 @@ export class SecretResolver {
    * @throws OmsmError OMSM_ERR_SECRET_UNRESOLVED listing every failure; nothing is returned then.
    */
   async resolveConfig<T>(config: T): Promise<T> {
-    const scan = scanReferences(config);
+    return replaceReferences(config, await this.resolveScan(scanReferences(config)));
+  }
+
+  /**
+   * Resolves what `scanReferences` found (for callers that replace values themselves, such as the
+   * YAML writer that keeps comments).
+   * @throws OmsmError OMSM_ERR_SECRET_UNRESOLVED listing every failure, Fernet tokens included.
+   */
+  async resolveScan(scan: ScanResult): Promise<Map<string, string>> {
     const { values, statuses } = await this.#run(scan.references);
     const failed = [...statuses.filter((s) => !s.ok), ...fernetStatuses(scan.fernetPaths)];
     if (failed.length > 0) throw this.#unresolved(failed);
-    return replaceReferences(config, values);
+    return values;
   }
 
   /** Resolves every reference in `config` and reports each one; never throws for a bad reference. */
   async check(config: unknown): Promise<ReferenceStatus[]> {
-    const scan = scanReferences(config);
-    const { statuses } = await this.#run(scan.references);
-    return [...statuses, ...fernetStatuses(scan.fernetPaths)];
+    return this.checkScan(scanReferences(config));
   }
 
-  /** Same as `check` for a map of reference to paths (e.g. from a YAML document). */
-  async checkReferences(references: ReadonlyMap<string, readonly string[]>): Promise<ReferenceStatus[]> {
-    return (await this.#run(references)).statuses;
+  /** Same as `check` for what `scanReferences` found. */
+  async checkScan(scan: ScanResult): Promise<ReferenceStatus[]> {
+    const { statuses } = await this.#run(scan.references);
+    return [...statuses, ...fernetStatuses(scan.fernetPaths)];
   }
 
   /** Drops the cache and closes the provider. */

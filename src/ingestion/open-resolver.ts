@@ -1,0 +1,111 @@
+/**
+ * @module ingestion/open-resolver
+ *
+ * The ingestion composition root: workflow settings + loader → a read-only provider → a resolver.
+ *
+ * Namespace precedence (highest first): `--namespace`; the workflow's `secretsManagerNamespace`
+ * (written by omsm's server: it is where the server stored the Secrets); the loader's namespace
+ * (KUBERNETES_NAMESPACE / airflow.cfg); the pod's namespace file; `default`. When the workflow and
+ * an explicitly configured loader namespace disagree, the workflow wins and a warning names both,
+ * because reading from the wrong namespace is upstream's silent failure (upstream.md §6).
+ *
+ * The kubernetes module (and @kubernetes/client-node under it) is imported only when needed, so
+ * `db` workflows and `--help` stay light.
+ */
+import type { SecretsProvider } from '../core/providers/provider.js';
+import type { KubernetesConnection, LoadedConnection, LoaderContext } from './connection.js';
+import { loadConnection } from './loaders/registry.js';
+import { SecretResolver } from './resolver.js';
+import type { WorkflowSecretsSettings } from './workflow-settings.js';
+
+/** The part of `src/kubernetes/index.ts` used here (kept local so the import stays lazy). */
+interface KubernetesModule {
+  createKubernetesProvider(options: {
+    connection: KubernetesConnection;
+    readOnly: boolean;
+    accessCheck?: 'fail' | 'warn' | 'off';
+    concurrency?: number;
+    requestDeadlineMs?: number;
+  }): Promise<SecretsProvider>;
+}
+const KUBERNETES_MODULE = '../kubernetes/index.js';
+
+export interface OpenResolverOptions {
+  /** Environment, filesystem root and home directory the loaders see (tests). */
+  readonly context?: LoaderContext;
+  /** Parallel reads at most (default 16). */
+  readonly concurrency?: number;
+  /** In-process cache TTL in ms; 0 (default) = off. */
+  readonly cacheTtlMs?: number;
+  /** Budget for one read including retries, ms (the provider's default is 30 s). */
+  readonly requestDeadlineMs?: number;
+}
+
+export interface OpenedResolver {
+  readonly resolver: SecretResolver;
+  readonly settings: WorkflowSecretsSettings;
+  /** The loader's result (kubernetes only). */
+  readonly loaded?: LoadedConnection;
+  /** The connection actually opened (kubernetes only), with the final namespace. */
+  readonly connection?: KubernetesConnection;
+  readonly namespace: string;
+  readonly namespaceSource: string;
+  /** Loader warnings plus a namespace mismatch, if any. Safe to print. */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Opens the resolver a workflow needs. The provider is opened read-only (writes throw without a
+ * call) and without the start-up access review: the first `get` gives the precise 403 anyway.
+ * @throws OmsmError OMSM_ERR_LOADER_CONFIG (loader settings), OMSM_ERR_KUBE_CONFIG (connection).
+ */
+export async function openResolver(
+  settings: WorkflowSecretsSettings,
+  options: OpenResolverOptions = {},
+): Promise<OpenedResolver> {
+  const tuning = { concurrency: options.concurrency, cacheTtlMs: options.cacheTtlMs };
+  if (settings.provider === 'db') {
+    return {
+      resolver: new SecretResolver({
+        provider: null,
+        providerName: 'db',
+        namespace: '(none: db)',
+        ...tuning,
+      }),
+      settings,
+      namespace: '(none: db)',
+      namespaceSource: 'db keeps values inline',
+      warnings: [],
+    };
+  }
+  const loaded = loadConnection(settings.loader, options.context);
+  const warnings = [...loaded.warnings];
+  let namespace = loaded.connection.namespace;
+  let namespaceSource = loaded.sources.namespace;
+  if (settings.namespace !== undefined) {
+    if (loaded.namespaceExplicit && loaded.connection.namespace !== settings.namespace) {
+      warnings.push(
+        `the workflow says namespace "${settings.namespace}" (${settings.sources.namespace}) but the ${settings.loader} loader says "${loaded.connection.namespace}" (${loaded.sources.namespace}); using "${settings.namespace}"`,
+      );
+    }
+    namespace = settings.namespace;
+    namespaceSource = settings.sources.namespace!;
+  }
+  const connection: KubernetesConnection = { ...loaded.connection, namespace };
+  const mod = (await import(KUBERNETES_MODULE)) as KubernetesModule;
+  const provider = await mod.createKubernetesProvider({
+    connection,
+    readOnly: true,
+    accessCheck: 'off',
+    ...(options.requestDeadlineMs === undefined ? {} : { requestDeadlineMs: options.requestDeadlineMs }),
+  });
+  return {
+    resolver: new SecretResolver({ provider, providerName: 'kubernetes', namespace, ...tuning }),
+    settings,
+    loaded,
+    connection,
+    namespace,
+    namespaceSource,
+    warnings,
+  };
+}

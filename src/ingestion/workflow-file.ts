@@ -1,0 +1,116 @@
+/**
+ * @module ingestion/workflow-file
+ *
+ * Reading a workflow config file (YAML, or JSON) and writing it back with references replaced.
+ *
+ * - YAML is edited in place through the document model, so comments, key order, anchors and
+ *   formatting survive; only the scalars that were references change. Each replaced value is
+ *   written double-quoted: unambiguous for YAML 1.2 and for PyYAML's YAML 1.1 alike (a password
+ *   `yes`, `0777` or `12:30` written plain would come back to Python as a bool or a number).
+ * - JSON in gives JSON out (2-space indent).
+ * - Parse errors report the line and column only: the YAML library's message quotes the source,
+ *   and a db-mode workflow holds plain passwords.
+ */
+import { readFileSync } from 'node:fs';
+import { type Document, isScalar, parseDocument, visit } from 'yaml';
+import { omsmError } from '../core/errors.js';
+import { isReference } from '../core/naming/reference.js';
+import { replaceReferences, type ScanResult, scanReferences } from './references.js';
+
+export interface WorkflowFile {
+  readonly fileName: string;
+  readonly format: 'yaml' | 'json';
+  /** The config as plain data. */
+  readonly data: unknown;
+  /** References and Fernet tokens found in it. */
+  readonly scan: ScanResult;
+  /** The file's text with each reference replaced by its value from `values`. */
+  render(values: ReadonlyMap<string, string>): string;
+}
+
+/**
+ * Parses workflow config text.
+ * @throws OmsmError OMSM_ERR_CONFIG_FILE with the position of a syntax error (never the text).
+ */
+export function parseWorkflow(text: string, fileName: string): WorkflowFile {
+  const json = tryJson(text);
+  if (json.ok) {
+    return {
+      fileName,
+      format: 'json',
+      data: json.value,
+      scan: scanReferences(json.value),
+      render: (values) => `${JSON.stringify(replaceReferences(json.value, values), null, 2)}\n`,
+    };
+  }
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const err = doc.errors[0];
+  if (err) {
+    const at = err.linePos
+      ? `line ${err.linePos[0].line}, column ${err.linePos[0].col}`
+      : `offset ${err.pos[0]}`;
+    throw omsmError('OMSM_ERR_CONFIG_FILE', `${fileName}: not valid YAML or JSON (${err.code} at ${at})`, {
+      path: fileName,
+    });
+  }
+  const data = doc.toJS({ maxAliasCount: 1000 }) as unknown;
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw omsmError(
+      'OMSM_ERR_CONFIG_FILE',
+      `${fileName}: a workflow config is a mapping (source, sink, workflowConfig...)`,
+      {
+        path: fileName,
+      },
+    );
+  }
+  return {
+    fileName,
+    format: 'yaml',
+    data,
+    scan: scanReferences(data),
+    render: (values) => renderYaml(doc, values),
+  };
+}
+
+/**
+ * Reads and parses a workflow config file.
+ * @throws OmsmError OMSM_ERR_CONFIG_FILE when it cannot be read or parsed.
+ */
+export function readWorkflowFile(path: string): WorkflowFile {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw omsmError(
+      'OMSM_ERR_CONFIG_FILE',
+      `cannot read the workflow config ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      { path },
+    );
+  }
+  return parseWorkflow(text, path);
+}
+
+function renderYaml(original: Document, values: ReadonlyMap<string, string>): string {
+  const doc = original.clone();
+  visit(doc, {
+    Scalar(key, node) {
+      // Mapping keys are names, never references.
+      if (key === 'key' || !isScalar(node) || !isReference(node.value)) return;
+      const v = values.get(node.value);
+      if (v === undefined) return;
+      node.value = v;
+      node.type = 'QUOTE_DOUBLE';
+    },
+  });
+  return doc.toString({ lineWidth: 0 });
+}
+
+function tryJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  const t = text.trimStart();
+  if (!t.startsWith('{')) return { ok: false };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
