@@ -11,6 +11,9 @@ import { z } from 'zod';
 import { LOADERS, PROVIDERS } from './config-types.js';
 import { labelKeyProblem, labelValueProblem, namespaceProblem } from '../naming/labels.js';
 
+/** The key upstream's openmetadata.yaml falls back to; public, so only fit for development. */
+export const UPSTREAM_DEFAULT_FERNET_KEY = 'jJ/9sz0g0OHxsfxOoSfdFdmk3ysNmPRnH3TUAbz3IHA=';
+
 /** Defaults for a database scheme when DB_PORT / OM_DATABASE are empty. */
 export const DB_DEFAULTS = {
   sqlite: { port: 0, name: 'data/omsm.db' },
@@ -184,7 +187,18 @@ export const configSchema = z.object({
       ),
     }),
   ),
-  fernetConfiguration: section(z.object({ fernetKey: text('') })),
+  fernetConfiguration: section(
+    z.object({
+      // Absent: upstream's shipped default key (what its openmetadata.yaml gives without FERNET_KEY).
+      // Present but empty is a mistake the Fernet check reports rather than a silent public key.
+      fernetKey: z.preprocess(
+        (v) => (v === undefined ? UPSTREAM_DEFAULT_FERNET_KEY : v === null ? '' : v),
+        z.string({
+          error: 'must be a string: one base64 key, a comma-separated list, or no_encryption_at_rest',
+        }),
+      ),
+    }),
+  ),
   pipelineServiceClientConfiguration: section(z.object({ secretsManagerLoader: oneOf(LOADERS, 'noop') })),
   server: section(
     z.object({
