@@ -226,7 +226,7 @@ export function applyJsonPatch(doc: unknown, ops: readonly Record<string, unknow
             const idx = arrIndex(f.key, f.con.v.length, false);
             f.con.v[idx] = structuredClone(value);
           } else f.con.v[f.key] = structuredClone(value);
-        } catch (e) {
+        } catch {
           throw new JsonPatchError(
             `replace operation does not apply: doc is missing key: ${path}: ${MISSING}`,
             false,
