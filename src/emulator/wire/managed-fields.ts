@@ -94,7 +94,8 @@ function metaOf(o: Obj | undefined): Obj {
 }
 
 function store(next: Obj, list: Managed[]): void {
-  const m = isObj(next.metadata) ? next.metadata : (next.metadata = {});
+  if (!isObj(next.metadata)) next.metadata = {};
+  const m = next.metadata as Obj;
   const kept = list.filter((e) => e.set.size > 0);
   if (kept.length === 0) delete (m as Obj).managedFields;
   else (m as Obj).managedFields = encode(kept);
