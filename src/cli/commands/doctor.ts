@@ -7,12 +7,14 @@
  */
 import type { Command } from 'commander';
 import { omsmError } from '../../core/errors.js';
+import { DEFAULT_CONFIG_PATH } from '../../core/paths.js';
 import { runDoctor } from '../../ops/doctor/run-doctor.js';
 import { renderDoctorJson, renderDoctorText } from '../../ops/doctor/render-doctor.js';
 import { CliExit } from '../exit.js';
+import { addConfigOption } from '../load-config.js';
 
 export interface DoctorCommandOptions {
-  readonly config: string;
+  readonly config?: string;
   readonly role?: string;
   readonly ingestion?: boolean;
   readonly withList?: boolean;
@@ -36,7 +38,7 @@ export async function doctor(opts: DoctorCommandOptions): Promise<void> {
     });
   }
   const report = await runDoctor({
-    configPath: opts.config,
+    configPath: opts.config ?? DEFAULT_CONFIG_PATH,
     role,
     withList: opts.withList === true,
     ...(opts.workflow ? { workflowPath: opts.workflow } : {}),
@@ -47,10 +49,11 @@ export async function doctor(opts: DoctorCommandOptions): Promise<void> {
 }
 
 export function register(program: Command): void {
-  program
-    .command('doctor')
-    .description('Check config, Kubernetes access, identity, RBAC verbs, namespaces and the Fernet key')
-    .requiredOption('-c, --config <file>', 'openmetadata.yaml')
+  addConfigOption(
+    program
+      .command('doctor')
+      .description('Check config, Kubernetes access, identity, RBAC verbs, namespaces and the Fernet key'),
+  )
     .option(
       '--role <role>',
       'whose verbs to check: server (create/get/update/delete) or ingestion (get)',

@@ -6,6 +6,7 @@
  */
 import type { Command } from 'commander';
 import { loadOpsConfig } from '../../ops/config-file.js';
+import { addConfigOption } from '../load-config.js';
 import { rbacObjects, renderManifests, type RbacOptions } from '../../ops/rbac/rbac-manifests.js';
 
 export interface RbacCommandOptions {
@@ -52,10 +53,11 @@ export async function rbac(options: RbacCommandOptions): Promise<string> {
 }
 
 export function register(program: Command): void {
-  program
-    .command('rbac')
-    .description('Print the ServiceAccount, Roles and RoleBindings omsm needs (for kubectl apply -f -)')
-    .option('-c, --config <file>', 'openmetadata.yaml (gives the secrets namespace)')
+  addConfigOption(
+    program
+      .command('rbac')
+      .description('Print the ServiceAccount, Roles and RoleBindings omsm needs (for kubectl apply -f -)'),
+  )
     .option('--server-sa <name>', 'ServiceAccount of the server', 'openmetadata-secrets-sa')
     .option(
       '--server-namespace <ns>',

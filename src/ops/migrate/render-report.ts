@@ -1,0 +1,45 @@
+/**
+ * @module ops/migrate/render-report
+ *
+ * The migration report and plan lines as text or JSON. Names, kinds and counts only.
+ */
+import { ENTITY_TYPES, type MigrationReport, type PlanItem } from './migrate-types.js';
+
+/** One plan line: status, entity, field, source kind and target name. */
+export function planLine(i: PlanItem): string {
+  const src = i.source.kind === 'reference' ? `secret:${i.source.name ?? '?'}` : i.source.kind;
+  const why = i.reason ? `  (${i.reason})` : '';
+  return `${i.status.padEnd(13)} ${i.entityType.padEnd(8)} ${i.entityKind}/${i.entityName}  ${i.field}  ${src} -> ${i.target}${why}`;
+}
+
+export function renderReportText(r: MigrationReport): string {
+  const head = r.dryRun ? 'Plan (dry run, nothing changed)' : 'Migration report';
+  const cols = r.dryRun
+    ? ['to migrate', 'already there', 'skipped', 'conflict', 'failed']
+    : ['migrated', 'already there', 'skipped', 'conflict', 'failed'];
+  const keys = ['migrated', 'already-there', 'skipped', 'conflict', 'failed'] as const;
+  const lines = [`${head}: ${r.source} -> ${r.target}, ${r.entities} entities scanned`];
+  lines.push(`  ${'type'.padEnd(10)}${cols.map((c) => c.padStart(15)).join('')}`);
+  for (const t of ENTITY_TYPES) {
+    lines.push(`  ${t.padEnd(10)}${keys.map((k) => String(r.byType[t][k]).padStart(15)).join('')}`);
+  }
+  lines.push(`  ${'total'.padEnd(10)}${keys.map((k) => String(r.totals[k]).padStart(15)).join('')}`);
+  if (r.problems.length > 0) {
+    lines.push('Problems:');
+    for (const p of r.problems) {
+      lines.push(
+        `  ${p.outcome.padEnd(8)} ${p.entityKind}/${p.entityName} ${p.field} -> ${p.target}: ${p.reason ?? ''}`,
+      );
+    }
+  }
+  const verdict =
+    r.exitCode === 0
+      ? r.dryRun
+        ? 'No conflicts. Run without --dry-run to apply.'
+        : 'All done.'
+      : r.exitCode === 3
+        ? 'Partial: fix the problems above and run again (finished items are skipped).'
+        : 'Failed: nothing could be migrated; fix the problems above and run again.';
+  lines.push(verdict);
+  return `${lines.join('\n')}\n`;
+}
