@@ -1,0 +1,89 @@
+/**
+ * @module test/kubernetes-support
+ * Shared set-up for the kubernetes provider's integration tests: a kube-emulator with the seed's
+ * ServiceAccount, Role and RoleBinding in a secrets namespace, and a helper to open providers.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmulator, type KubeEmulator } from '../src/emulator/index.js';
+import { createKubernetesProvider, type KubernetesProviderOptions } from '../src/kubernetes/index.js';
+
+export const NS = 'om-secrets';
+export const SA = 'openmetadata-secrets-sa';
+
+/** The seed's section 1 objects, for `sa` in `ns`, with `verbs`. */
+export function seedRbac(
+  ns: string,
+  sa: string,
+  verbs: readonly string[],
+  suffix = '',
+): Record<string, unknown>[] {
+  return [
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: sa, namespace: ns } },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: `openmetadata-secrets-role${suffix}`, namespace: ns },
+      rules: [{ apiGroups: [''], resources: ['secrets'], verbs: [...verbs] }],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: `openmetadata-secrets-rb${suffix}`, namespace: ns },
+      subjects: [{ kind: 'ServiceAccount', name: sa, namespace: ns }],
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'Role',
+        name: `openmetadata-secrets-role${suffix}`,
+      },
+    },
+  ];
+}
+
+export async function startSeededEmulator(): Promise<KubeEmulator> {
+  const emu = await startEmulator({ namespaces: [NS] });
+  await emu.apply(seedRbac(NS, SA, ['create', 'get', 'update', 'delete']));
+  return emu;
+}
+
+export function provider(kubeconfigPath: string, extra: Partial<KubernetesProviderOptions> = {}) {
+  return createKubernetesProvider({
+    connection: { inCluster: false, kubeconfigPath, namespace: NS },
+    accessCheck: 'fail',
+    ...extra,
+  });
+}
+
+/** Runs kubectl with its own cache dir; resolves with stdout (never printed by the tests). */
+export function kubectl(
+  kubeconfig: string,
+  args: readonly string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const cache = mkdtempSync(join(tmpdir(), 'kubecache-'));
+  return new Promise((resolve, reject) => {
+    const child = spawn('kubectl', ['--kubeconfig', kubeconfig, ...args], {
+      env: { ...process.env, KUBECACHEDIR: cache, HOME: cache },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Only the secrets entries of the audit log for `ns`. */
+export function secretVerbs(emu: KubeEmulator, ns = NS): string[] {
+  return emu
+    .audit()
+    .filter((e) => e.resource === 'secrets' && e.namespace === ns)
+    .map((e) => e.verb);
+}
