@@ -44,3 +44,236 @@ describe('database services (in-memory provider, sqlite)', () => {
     );
   });
 });
+
+describe('service lifecycle details', () => {
+  test('get masks, list pages, PUT with the mask keeps, PATCH changes, clear deletes, hard delete removes', async (t) => {
+    const s = await buildTestServer(t);
+    const mem = (s.provider.inner as InMemoryProvider).backing;
+    const secretName = 'openmetadata-database-svc-a-authtype-password';
+    const pw1 = canary();
+    const created = (
+      await s.app.inject({ method: 'POST', url: URL, headers: s.admin, payload: mysql('svc_a', pw1) })
+    ).json();
+    for (const n of ['svc_b', 'svc_c']) {
+      const r = await s.app.inject({
+        method: 'POST',
+        url: URL,
+        headers: s.admin,
+        payload: mysql(n, canary()),
+      });
+      assert.equal(r.statusCode, 201);
+    }
+    // duplicate create: 409 and the existing secret untouched
+    const dup = await s.app.inject({
+      method: 'POST',
+      url: URL,
+      headers: s.admin,
+      payload: mysql('svc_a', canary()),
+    });
+    assert.equal(dup.statusCode, 409);
+    assert.equal(mem.peek(secretName), pw1);
+
+    const byId = await s.app.inject({ method: 'GET', url: `${URL}/${created.id}`, headers: s.admin });
+    assert.equal(byId.json().connection.config.authType.password, MASK);
+    const byName = await s.app.inject({ method: 'GET', url: `${URL}/name/svc_a`, headers: s.admin });
+    assert.equal(byName.json().id, created.id);
+
+    const p1 = (await s.app.inject({ method: 'GET', url: `${URL}?limit=2`, headers: s.admin })).json();
+    assert.deepEqual(
+      p1.data.map((d: { name: string }) => d.name),
+      ['svc_a', 'svc_b'],
+    );
+    assert.equal(p1.paging.total, 3);
+    const p2 = (
+      await s.app.inject({ method: 'GET', url: `${URL}?limit=2&after=${p1.paging.after}`, headers: s.admin })
+    ).json();
+    assert.deepEqual(
+      p2.data.map((d: { name: string }) => d.name),
+      ['svc_c'],
+    );
+    assert.ok(
+      p2.data.every(
+        (d: { connection: { config: { authType: { password: string } } } }) =>
+          d.connection.config.authType.password === MASK,
+      ),
+    );
+
+    // PUT with the mask: value kept, version bumped
+    const put = await s.app.inject({
+      method: 'PUT',
+      url: URL,
+      headers: s.admin,
+      payload: { ...mysql('svc_a', MASK), description: 'd' },
+    });
+    assert.equal(put.statusCode, 200, put.body);
+    assert.equal(put.json().description, 'd');
+    assert.equal(put.json().version, 0.2);
+    assert.equal(mem.peek(secretName), pw1);
+
+    // PATCH a new password: the Secret is rewritten
+    const pw2 = canary();
+    const patch = await s.app.inject({
+      method: 'PATCH',
+      url: `${URL}/${created.id}`,
+      headers: { ...s.admin, 'content-type': 'application/json-patch+json' },
+      payload: [{ op: 'replace', path: '/connection/config/authType/password', value: pw2 }],
+    });
+    assert.equal(patch.statusCode, 200, patch.body);
+    assert.equal(patch.json().connection.config.authType.password, MASK);
+    assert.equal(mem.peek(secretName), pw2);
+
+    // PATCH that renames: refused, nothing changed
+    const rename = await s.app.inject({
+      method: 'PATCH',
+      url: `${URL}/${created.id}`,
+      headers: { ...s.admin, 'content-type': 'application/json-patch+json' },
+      payload: [{ op: 'replace', path: '/name', value: 'other' }],
+    });
+    assert.equal(rename.statusCode, 400);
+
+    // clearing the field deletes the Secret
+    const clear = await s.app.inject({
+      method: 'PATCH',
+      url: `${URL}/${created.id}`,
+      headers: { ...s.admin, 'content-type': 'application/json-patch+json' },
+      payload: [{ op: 'remove', path: '/connection/config/authType/password' }],
+    });
+    assert.equal(clear.statusCode, 200, clear.body);
+    assert.equal(mem.peek(secretName), undefined);
+
+    // set again, soft delete keeps the Secret, GET 404, include=deleted finds it, restore
+    const pw3 = canary();
+    await s.app.inject({ method: 'PUT', url: URL, headers: s.admin, payload: mysql('svc_a', pw3) });
+    assert.equal(mem.peek(secretName), pw3);
+    const soft = await s.app.inject({ method: 'DELETE', url: `${URL}/${created.id}`, headers: s.admin });
+    assert.equal(soft.statusCode, 200);
+    assert.equal(soft.json().deleted, true);
+    assert.equal(mem.peek(secretName), pw3);
+    assert.equal(
+      (await s.app.inject({ method: 'GET', url: `${URL}/${created.id}`, headers: s.admin })).statusCode,
+      404,
+    );
+    const deleted = await s.app.inject({
+      method: 'GET',
+      url: `${URL}/${created.id}?include=deleted`,
+      headers: s.admin,
+    });
+    assert.equal(deleted.json().deleted, true);
+    const restored = await s.app.inject({
+      method: 'PUT',
+      url: `${URL}/restore`,
+      headers: s.admin,
+      payload: { id: created.id },
+    });
+    assert.equal(restored.statusCode, 200, restored.body);
+    assert.equal(restored.json().deleted, false);
+
+    // hard delete removes row and Secret
+    const hard = await s.app.inject({
+      method: 'DELETE',
+      url: `${URL}/${created.id}?hardDelete=true&recursive=true`,
+      headers: s.admin,
+    });
+    assert.equal(hard.statusCode, 200, hard.body);
+    assert.equal(mem.peek(secretName), undefined);
+    assert.equal(await s.app.store.findById('databaseService', created.id), undefined);
+  });
+
+  test('validation: unknown field, unknown type, wrong type, oversize value are 400s naming the field; nothing stored', async (t) => {
+    const s = await buildTestServer(t);
+    const mem = (s.provider.inner as InMemoryProvider).backing;
+    const cases: { desc: string; body: unknown; want: string }[] = [
+      {
+        desc: 'unknown field',
+        body: {
+          ...mysql('v1', canary()),
+          connection: {
+            config: { type: 'Mysql', hostPort: 'h:1', bogus: 1, authType: { password: canary() } },
+          },
+        },
+        want: 'connection.config.bogus',
+      },
+      {
+        desc: 'unknown type',
+        body: {
+          name: 'v2',
+          serviceType: 'Nope',
+          connection: { config: { type: 'Nope', password: canary() } },
+        },
+        want: 'connection.config.type',
+      },
+      {
+        desc: 'wrong type',
+        body: {
+          ...mysql('v3', canary()),
+          connection: { config: { type: 'Mysql', hostPort: 5, authType: { password: canary() } } },
+        },
+        want: 'connection.config.hostPort',
+      },
+      {
+        desc: 'oversize value',
+        body: mysql('v4', canary('x'.repeat(70_000))),
+        want: 'connection.config.authType.password',
+      },
+      {
+        desc: 'unknown top-level field',
+        body: { ...mysql('v5', canary()), extra: true },
+        want: 'body.extra',
+      },
+      {
+        desc: 'type mismatch',
+        body: { ...mysql('v6', canary()), serviceType: 'Postgres' },
+        want: 'connection.config.type',
+      },
+    ];
+    for (const c of cases) {
+      const res = await s.app.inject({
+        method: 'POST',
+        url: URL,
+        headers: s.admin,
+        payload: c.body as object,
+      });
+      assert.equal(res.statusCode, 400, `${c.desc}: ${res.statusCode}`);
+      const body = res.json();
+      assert.equal(body.code, 'OMSM_ERR_API_INVALID', c.desc);
+      const paths = [
+        body.details?.path,
+        ...(body.details?.issues ?? []).map((i: { path: string }) => i.path),
+      ];
+      assert.ok(paths.includes(c.want), `${c.desc}: ${JSON.stringify(paths)}`);
+    }
+    assert.equal(mem.entries.size, 0);
+    assert.equal((await s.app.store.list('databaseService', { limit: 10 })).total, 0);
+  });
+
+  test('every service type has its routes', async (t) => {
+    const s = await buildTestServer(t);
+    const r = await s.app.inject({
+      method: 'POST',
+      url: '/api/v1/services/dashboardServices',
+      headers: s.admin,
+      payload: {
+        name: 'tab',
+        serviceType: 'Tableau',
+        connection: {
+          config: { type: 'Tableau', hostPort: 'https://t', authType: { username: 'u', password: canary() } },
+        },
+      },
+    });
+    assert.ok(r.statusCode === 201 || r.statusCode === 400, r.body);
+    for (const c of [
+      'databaseServices',
+      'dashboardServices',
+      'messagingServices',
+      'pipelineServices',
+      'mlmodelServices',
+      'storageServices',
+      'searchServices',
+      'metadataServices',
+      'apiServices',
+    ]) {
+      const res = await s.app.inject({ method: 'GET', url: `/api/v1/services/${c}`, headers: s.admin });
+      assert.equal(res.statusCode, 200, c);
+    }
+  });
+});

@@ -20,6 +20,7 @@ import { errorPlugin } from './plugins/error-plugin.js';
 import { metricsPlugin } from './plugins/metrics-plugin.js';
 import { apiRoutes } from './routes/api.js';
 import { healthRoutes } from './routes/health.js';
+import { openApiCollector } from './routes/openapi.js';
 
 /** Largest request body: a Secret holds at most 1 MiB, and configs hold several. */
 export const BODY_LIMIT = 4 * 1024 * 1024;
@@ -53,6 +54,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     await app.register(authPlugin);
     await app.register(metricsPlugin);
     await app.register(repositoriesPlugin);
+    await app.register(openApiCollector);
     await app.register(healthRoutes);
     await app.register(apiRoutes, { prefix: '/api/v1' });
     await app.ready();

@@ -29,7 +29,7 @@ export class ConfigValidator {
     // Every schema under its $id, so relative $refs between files resolve as they do in the registry.
     for (const entry of schemas.entries()) {
       try {
-        this.#ajv.addSchema(entry.schema as object, entry.schema.$id ?? entry.name);
+        this.#ajv.addSchema(oneOfAsAnyOf(entry.schema) as object, entry.schema.$id ?? entry.name);
       } catch {
         // Duplicate ids across schema dirs: the registry already picked the winner; skip.
       }
@@ -76,6 +76,19 @@ export class ConfigValidator {
     }
     return fn;
   }
+}
+
+/**
+ * Upstream's alternatives overlap (an empty `authType` fits basic, IAM and Azure auth alike) and
+ * its Java server takes the first that fits, so `oneOf` is checked as `anyOf` here; the password
+ * walker still sees every alternative.
+ */
+function oneOfAsAnyOf(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(oneOfAsAnyOf);
+  if (node === null || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) out[k === 'oneOf' ? 'anyOf' : k] = oneOfAsAnyOf(v);
+  return out;
 }
 
 function oversize(value: JsonValue, path: string, out: ValidationIssue[]): void {

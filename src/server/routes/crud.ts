@@ -50,6 +50,13 @@ export interface CrudOptions {
     app: FastifyInstance,
     e: StoredEntity,
   ): Promise<{ repo: EntityRepository; entity: StoredEntity }[]>;
+  /** Entities deleted together with this one, always (a bot's bot user). */
+  companions?(
+    app: FastifyInstance,
+    e: StoredEntity,
+  ): Promise<{ repo: EntityRepository; entity: StoredEntity }[]>;
+  /** Creates instead of `repo.create` (several rows in one transaction, e.g. a bot and its user). */
+  create?(app: FastifyInstance, name: string, doc: JsonObject): Promise<StoredEntity>;
   /** Deletes are always hard (automation workflows, as upstream). */
   readonly alwaysHardDelete?: boolean;
   /** Filter for list (e.g. pipelines by `service`). */
@@ -128,7 +135,7 @@ export function registerCrud(app: FastifyInstance, o: CrudOptions): void {
     { schema: { body: o.createBody, response: { ...errorResponses, 201: o.entitySchema } } },
     async (request, reply) => {
       const { name, doc } = await o.fromBody(app, request.body);
-      const created = await o.repo().create(name, { ...doc, updatedBy: request.principal?.sub ?? 'admin' });
+      const created = await createOne(name, { ...doc, updatedBy: request.principal?.sub ?? 'admin' });
       reply.status(201);
       return view(created, 'admin');
     },
@@ -143,7 +150,7 @@ export function registerCrud(app: FastifyInstance, o: CrudOptions): void {
       const by = request.principal?.sub ?? 'admin';
       if (!existing) {
         const built = await o.fromBody(app, request.body);
-        const created = await o.repo().create(built.name, { ...built.doc, updatedBy: by });
+        const created = await createOne(built.name, { ...built.doc, updatedBy: by });
         reply.status(201);
         return view(created, 'admin');
       }
@@ -189,6 +196,10 @@ export function registerCrud(app: FastifyInstance, o: CrudOptions): void {
     },
   );
 
+  function createOne(name: string, doc: JsonObject): Promise<StoredEntity> {
+    return o.create ? o.create(app, name, doc) : o.repo().create(name, doc);
+  }
+
   async function updateWith(
     current: StoredEntity,
     build: (cur: StoredEntity) => Promise<{ doc: JsonObject; deleted?: boolean }>,
@@ -224,7 +235,8 @@ export function registerCrud(app: FastifyInstance, o: CrudOptions): void {
         },
       );
     }
-    for (const k of live) {
+    const companions = ((await o.companions?.(app, e)) ?? []).filter((k) => hard || !k.entity.deleted);
+    for (const k of [...live, ...companions]) {
       if (hard) await k.repo.hardDelete(k.entity);
       else await k.repo.softDelete(k.entity);
     }
