@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { canary } from '../../test/support/canary.js';
 import { OmsmError, omsmError } from '../core/errors.js';
-import { FakeProvider } from './fake-provider.test-support.js';
+import { FakeProvider } from './test-support/fake-provider.js';
 import { SecretResolver } from './resolver.js';
 import { scanReferences } from './references.js';
 

@@ -1,0 +1,181 @@
+/**
+ * `omsm ingestion resolve|check` as a user runs them, against kube-emulator over HTTPS with a
+ * ServiceAccount bound to the seed's get-only Role: files written 0600 with comments kept, stdout
+ * only when asked, per-reference reports with exit 3, and fail-closed exits that write nothing.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { parse } from 'yaml';
+import {
+  type IngestionFixture,
+  SECRETS_NS,
+  startIngestionFixture,
+  workflowYaml,
+} from '../src/ingestion/test-support/emulator-fixture.js';
+import { canary } from './support/canary.js';
+import { runCli } from './support/cli.js';
+
+let fx: IngestionFixture;
+const values = {
+  'openmetadata-database-mysql-prod-password': canary(),
+  'openmetadata-bot-ingestion-bot-config-jwttoken': canary(),
+  'openmetadata-database-mysql-prod-sslkey': canary(' ünïcode ✓\nline 2'),
+};
+const source = {
+  username: 'openmetadata_user',
+  authType: { password: 'secret:openmetadata-database-mysql-prod-password' },
+  sslConfig: { keys: ['secret:openmetadata-database-mysql-prod-sslkey', 'plain'] },
+  hostPort: 'mysql:3306',
+};
+
+before(async () => {
+  fx = await startIngestionFixture(['other']);
+  await fx.putSecrets(values);
+  // In a namespace the ingestion ServiceAccount has no Role in: a 403.
+  await fx.putSecrets({ 'openmetadata-database-mysql-prod-password': canary() }, 'other');
+  // A Secret with data but no `value` key.
+  await fx.emu.apply([
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'no-value-key', namespace: SECRETS_NS },
+      data: { password: Buffer.from(canary()).toString('base64') },
+    },
+  ]);
+});
+after(async () => fx?.close());
+
+function envFor(extra: Record<string, string> = {}): Record<string, string> {
+  return { KUBERNETES_KUBECONFIG_PATH: fx.ingestKubeconfig, KUBERNETES_NAMESPACE: SECRETS_NS, ...extra };
+}
+
+describe('omsm ingestion resolve / check', () => {
+  const settings = { secretsManagerProvider: 'kubernetes', secretsManagerLoader: 'env' };
+
+  test('resolve -o writes a 0600 file with the values, comments and other fields kept', async () => {
+    const wf = fx.file('wf-resolve.yaml', workflowYaml(settings, source));
+    const out = join(fx.dir, 'resolved.yaml');
+    const r = await runCli(['ingestion', 'resolve', '-c', wf, '-o', out], { env: envFor() });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(statSync(out).mode & 0o777, 0o600);
+    const text = readFileSync(out, 'utf8');
+    assert.match(text, /^# ingestion workflow \(test\)/);
+    const cfg = parse(text).source.serviceConnection.config;
+    assert.equal(cfg.authType.password, values['openmetadata-database-mysql-prod-password']);
+    assert.equal(cfg.sslConfig.keys[0], values['openmetadata-database-mysql-prod-sslkey']);
+    assert.equal(cfg.hostPort, 'mysql:3306');
+    assert.doesNotMatch(text, /secret:/);
+  });
+
+  test('resolve --stdout prints the resolved config only when asked; without -o/--stdout it is a usage error', async () => {
+    const wf = fx.file('wf-stdout.yaml', workflowYaml(settings, source));
+    const r = await runCli(['ingestion', 'resolve', '-c', wf, '--stdout'], {
+      env: envFor(),
+      stdoutHasSecrets: true,
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(
+      parse(r.stdout).source.serviceConnection.config.authType.password,
+      values['openmetadata-database-mysql-prod-password'],
+    );
+    const u = await runCli(['ingestion', 'resolve', '-c', wf], { env: envFor() });
+    assert.equal(u.code, 2);
+    assert.equal(u.stdout, '');
+  });
+
+  test('the airflow loader: airflow.cfg names the kubeconfig and namespace', async () => {
+    const home = join(fx.dir, 'airflow-home');
+    mkdirSync(home, { recursive: true });
+    writeFileSync(
+      join(home, 'airflow.cfg'),
+      `[core]\nexecutor = LocalExecutor\n\n[openmetadata_secrets_manager]\nkubernetes_namespace = ${SECRETS_NS}\nkubernetes_kubeconfig_path = ${fx.ingestKubeconfig}\nkubernetes_in_cluster = false\n`,
+    );
+    const wf = fx.file(
+      'wf-airflow.yaml',
+      workflowYaml({ ...settings, secretsManagerLoader: 'airflow' }, source),
+    );
+    const r = await runCli(['ingestion', 'check', '-c', wf], { env: { AIRFLOW_HOME: home } });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /loader airflow/);
+    assert.match(
+      r.stdout,
+      /namespace secrets \(.*airflow\.cfg \[openmetadata_secrets_manager\] kubernetes_namespace\)/,
+    );
+    assert.match(r.stdout, /2 reference\(s\): 2 found, 0 failed/);
+  });
+
+  test('check reports each reference (found or why), exit 3 on failures, never a value', async () => {
+    const wf = fx.file(
+      'wf-check.yaml',
+      workflowYaml(settings, { ...source, extra: 'secret:does-not-exist', other: 'secret:no-value-key' }),
+    );
+    const r = await runCli(['ingestion', 'check', '-c', wf], { env: envFor() });
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(
+      r.stdout,
+      /found\s+secret:openmetadata-database-mysql-prod-password\s+at source\.serviceConnection\.config\.authType\.password/,
+    );
+    assert.match(
+      r.stdout,
+      /FAILED\s+secret:does-not-exist\s+at source\.serviceConnection\.config\.extra\n\s+no Secret "does-not-exist" in namespace "secrets"/,
+    );
+    assert.match(r.stdout, /4 reference\(s\): 2 found, 2 failed/);
+    const j = await runCli(['ingestion', 'check', '-c', wf, '--output', 'json'], { env: envFor() });
+    assert.equal(j.code, 3);
+    const report = JSON.parse(j.stdout);
+    assert.equal(report.namespace, SECRETS_NS);
+    assert.deepEqual(
+      report.references.map((x: { reference: string; found: boolean }) => [x.reference, x.found]),
+      [
+        ['secret:openmetadata-database-mysql-prod-password', true],
+        ['secret:openmetadata-database-mysql-prod-sslkey', true],
+        ['secret:does-not-exist', false],
+        ['secret:no-value-key', false],
+      ],
+    );
+  });
+
+  test('fail closed: a missing Secret stops resolve, names reference and namespace, writes nothing', async () => {
+    const wf = fx.file(
+      'wf-missing.yaml',
+      workflowYaml(settings, { ...source, extra: 'secret:does-not-exist' }),
+    );
+    const out = join(fx.dir, 'never.yaml');
+    const r = await runCli(['ingestion', 'resolve', '-c', wf, '-o', out], { env: envFor() });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /error OMSM_ERR_SECRET_UNRESOLVED: cannot resolve secret:does-not-exist/);
+    assert.match(r.stderr, /namespace "secrets"/);
+    assert.equal(existsSync(out), false);
+  });
+
+  test('fail closed: 403 in a namespace the Role does not cover', async () => {
+    const wf = fx.file('wf-403.yaml', workflowYaml(settings, source));
+    const r = await runCli(['ingestion', 'resolve', '-c', wf, '--stdout', '--namespace', 'other'], {
+      env: envFor(),
+    });
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    assert.match(
+      r.stderr,
+      /OMSM_ERR_SECRET_UNRESOLVED: 2 references cannot be resolved \(provider kubernetes, namespace "other"\)/,
+    );
+    assert.match(r.stderr, /OMSM_ERR_SECRET_FORBIDDEN/);
+  });
+
+  test('a bad loader setting is a config error (exit 2) before any call', async () => {
+    const wf = fx.file(
+      'wf-badbool.yaml',
+      workflowYaml({ ...settings, secretsManagerLoader: 'airflow' }, source),
+    );
+    const r = await runCli(['ingestion', 'check', '-c', wf], {
+      env: {
+        AIRFLOW_HOME: fx.dir,
+        AIRFLOW__OPENMETADATA_SECRETS_MANAGER__KUBERNETES_IN_CLUSTER: 'yes',
+      },
+    });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /OMSM_ERR_LOADER_CONFIG: kubernetes_in_cluster is "yes"/);
+  });
+});

@@ -1,0 +1,219 @@
+/**
+ * End to end against kube-emulator over HTTPS: workflow configs with `secret:` references resolve
+ * with a ServiceAccount bound to the seed's get-only Role (the audit log shows only `get` on
+ * secrets), through the library and through `omsm ingestion resolve|check`, with each loader; and
+ * every unresolvable reference fails closed (missing Secret, missing `value` key, 403, API down).
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { parse } from 'yaml';
+import { OmsmError } from '../src/core/errors.js';
+import { openResolver } from '../src/ingestion/open-resolver.js';
+import {
+  type IngestionFixture,
+  SECRETS_NS,
+  startIngestionFixture,
+  workflowYaml,
+} from '../src/ingestion/test-support/emulator-fixture.js';
+import { readWorkflowSettings } from '../src/ingestion/workflow-settings.js';
+import { startEmulator } from '../src/emulator/index.js';
+import { canary } from './support/canary.js';
+
+let fx: IngestionFixture;
+const values = {
+  'openmetadata-database-mysql-prod-password': canary(),
+  'openmetadata-bot-ingestion-bot-config-jwttoken': canary(),
+  'openmetadata-database-mysql-prod-sslkey': canary(' ünïcode ✓\nline 2'),
+};
+const source = {
+  username: 'openmetadata_user',
+  authType: { password: 'secret:openmetadata-database-mysql-prod-password' },
+  sslConfig: { keys: ['secret:openmetadata-database-mysql-prod-sslkey', 'plain'] },
+  hostPort: 'mysql:3306',
+};
+
+before(async () => {
+  fx = await startIngestionFixture(['other']);
+  await fx.putSecrets(values);
+  // In a namespace the ingestion ServiceAccount has no Role in: a 403.
+  await fx.putSecrets({ 'openmetadata-database-mysql-prod-password': canary() }, 'other');
+  // A Secret with data but no `value` key.
+  await fx.emu.apply([
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'no-value-key', namespace: SECRETS_NS },
+      data: { password: Buffer.from(canary()).toString('base64') },
+    },
+  ]);
+});
+after(async () => fx?.close());
+
+function envFor(extra: Record<string, string> = {}): Record<string, string> {
+  return { KUBERNETES_KUBECONFIG_PATH: fx.ingestKubeconfig, KUBERNETES_NAMESPACE: SECRETS_NS, ...extra };
+}
+
+function onlyGetOnSecrets(user: string): void {
+  const mine = fx.emu.audit().filter((e) => e.user === user);
+  assert.ok(mine.length > 0, 'the ingestion identity made calls');
+  assert.deepEqual(
+    [...new Set(mine.map((e) => `${e.verb} ${e.resource}`))],
+    ['get secrets'],
+    'only get on secrets',
+  );
+}
+
+describe('library', () => {
+  test('a workflow config resolves end to end with the get-only ServiceAccount (env loader)', async () => {
+    fx.emu.clearAudit();
+    const config = parse(
+      workflowYaml(
+        { secretsManagerProvider: 'kubernetes', secretsManagerLoader: 'env' },
+        {
+          ...source,
+          nested: [{ deeper: { token: 'secret:openmetadata-bot-ingestion-bot-config-jwttoken' } }],
+        },
+      ),
+    );
+    const opened = await openResolver(readWorkflowSettings(config), {
+      context: { env: envFor(), root: fx.dir },
+    });
+    try {
+      assert.equal(opened.namespace, SECRETS_NS);
+      const out = await opened.resolver.resolveConfig(config);
+      const cfg = out.source.serviceConnection.config;
+      assert.equal(cfg.authType.password, values['openmetadata-database-mysql-prod-password']);
+      assert.equal(cfg.sslConfig.keys[0], values['openmetadata-database-mysql-prod-sslkey']);
+      assert.equal(cfg.sslConfig.keys[1], 'plain');
+      assert.equal(cfg.nested[0].deeper.token, values['openmetadata-bot-ingestion-bot-config-jwttoken']);
+      assert.equal(cfg.username, 'openmetadata_user');
+    } finally {
+      await opened.resolver.close();
+    }
+    onlyGetOnSecrets(fx.ingestUser);
+    const gets = fx.emu.audit().filter((e) => e.user === fx.ingestUser);
+    assert.equal(gets.length, 3, 'one get per distinct reference');
+  });
+
+  test('in-cluster (noop loader discovers the pod ServiceAccount mount) resolves too', async () => {
+    const inCluster = await fx.emu.writeInClusterDir(SECRETS_NS, 'ingest');
+    const saved = { host: process.env.KUBERNETES_SERVICE_HOST, port: process.env.KUBERNETES_SERVICE_PORT };
+    // client-node reads these two from the real environment in in-cluster mode.
+    process.env.KUBERNETES_SERVICE_HOST = inCluster.host;
+    process.env.KUBERNETES_SERVICE_PORT = inCluster.port;
+    try {
+      const settings = readWorkflowSettings({
+        workflowConfig: { openMetadataServerConfig: { secretsManagerProvider: 'kubernetes' } },
+      });
+      const opened = await openResolver(settings, {
+        context: { env: { KUBERNETES_SERVICE_HOST: inCluster.host }, root: inCluster.prefix },
+      });
+      try {
+        assert.equal(opened.connection?.inCluster, true);
+        assert.equal(opened.namespace, SECRETS_NS, 'from the pod namespace file');
+        assert.equal(
+          await opened.resolver.resolveReference('secret:openmetadata-database-mysql-prod-password'),
+          values['openmetadata-database-mysql-prod-password'],
+        );
+      } finally {
+        await opened.resolver.close();
+      }
+    } finally {
+      if (saved.host === undefined) delete process.env.KUBERNETES_SERVICE_HOST;
+      else process.env.KUBERNETES_SERVICE_HOST = saved.host;
+      if (saved.port === undefined) delete process.env.KUBERNETES_SERVICE_PORT;
+      else process.env.KUBERNETES_SERVICE_PORT = saved.port;
+    }
+  });
+
+  test('with the cache on, a second resolve makes no API call', async () => {
+    const config = { p: 'secret:openmetadata-database-mysql-prod-password' };
+    const settings = readWorkflowSettings({}, { provider: 'kubernetes', loader: 'env' });
+    const opened = await openResolver(settings, {
+      context: { env: envFor(), root: fx.dir },
+      cacheTtlMs: 60_000,
+    });
+    try {
+      fx.emu.clearAudit();
+      await opened.resolver.resolveConfig(config);
+      const first = fx.emu.audit().filter((e) => e.resource === 'secrets').length;
+      await opened.resolver.resolveConfig(config);
+      assert.equal(first, 1);
+      assert.equal(fx.emu.audit().filter((e) => e.resource === 'secrets').length, 1);
+    } finally {
+      await opened.resolver.close();
+    }
+  });
+
+  test('fail closed: missing Secret, missing value key and 403 are reported together', async () => {
+    const settings = readWorkflowSettings({}, { provider: 'kubernetes', loader: 'env' });
+    const opened = await openResolver(settings, { context: { env: envFor(), root: fx.dir } });
+    try {
+      await assert.rejects(
+        opened.resolver.resolveConfig({ a: 'secret:does-not-exist', b: 'secret:no-value-key' }),
+        (e) => {
+          assert.ok(e instanceof OmsmError);
+          assert.equal(e.code, 'OMSM_ERR_SECRET_UNRESOLVED');
+          assert.match(
+            e.message,
+            /2 references cannot be resolved \(provider kubernetes, namespace "secrets"\)/,
+          );
+          assert.match(
+            e.message,
+            /secret:does-not-exist \(at a\): no Secret "does-not-exist" in namespace "secrets"/,
+          );
+          assert.match(e.message, /secret:no-value-key \(at b\): .* no data key "value"/);
+          return true;
+        },
+      );
+    } finally {
+      await opened.resolver.close();
+    }
+    const denied = await openResolver(
+      readWorkflowSettings({}, { provider: 'kubernetes', loader: 'env', namespace: 'other' }),
+      {
+        context: { env: envFor(), root: fx.dir },
+      },
+    );
+    try {
+      await assert.rejects(
+        denied.resolver.resolveReference('secret:openmetadata-database-mysql-prod-password'),
+        (e) => {
+          assert.ok(e instanceof OmsmError);
+          assert.equal(e.code, 'OMSM_ERR_SECRET_UNRESOLVED');
+          assert.match(e.message, /namespace "other"/);
+          assert.match(e.message, /OMSM_ERR_SECRET_FORBIDDEN/);
+          assert.equal(e.details.secretName, 'openmetadata-database-mysql-prod-password');
+          return true;
+        },
+      );
+    } finally {
+      await denied.resolver.close();
+    }
+  });
+
+  test('fail closed: the API server is down', async () => {
+    const down = await startEmulator({ dir: join(fx.dir, 'down-emu') });
+    const kubeconfig = down.kubeconfigPath;
+    await down.close();
+    const settings = readWorkflowSettings({}, { provider: 'kubernetes', loader: 'env' });
+    const opened = await openResolver(settings, {
+      context: { env: envFor({ KUBERNETES_KUBECONFIG_PATH: kubeconfig }), root: fx.dir },
+      requestDeadlineMs: 1500,
+    });
+    try {
+      await assert.rejects(opened.resolver.resolveConfig({ a: source.authType.password }), (e) => {
+        assert.ok(e instanceof OmsmError);
+        assert.equal(e.code, 'OMSM_ERR_SECRET_UNRESOLVED');
+        assert.match(
+          e.message,
+          /secret:openmetadata-database-mysql-prod-password \(at a\): OMSM_ERR_SECRET_UNAVAILABLE/,
+        );
+        return true;
+      });
+    } finally {
+      await opened.resolver.close();
+    }
+  });
+});
