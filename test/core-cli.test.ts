@@ -1,5 +1,6 @@
 /**
- * `omsm config check` and `omsm secret-name`, run as a user runs them: `node bin/omsm.js`.
+ * `omsm config check` and `omsm secret-name`: exit codes and stderr through `node bin/omsm.js` as a
+ * user runs them (few spawns: each pays for tsx), the rest in-process through the commands' functions.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -7,6 +8,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { configCheck } from '../src/cli/commands/config.js';
+import { secretNameOutput } from '../src/cli/commands/secret-name.js';
+import { asOmsmError } from '../src/core/errors.js';
 
 const BIN = new URL('../bin/omsm.js', import.meta.url).pathname;
 
@@ -33,28 +37,12 @@ test('secret-name prints the seed example', () => {
   assert.equal(r.stdout, 'openmetadata-database-myservice-password\n');
 });
 
-test('secret-name uses prefix and clusterName from -c', () => {
-  const file = configFile('clusterName: Prod_EU\nsecretsManagerConfiguration:\n  prefix: team\n');
-  const r = omsm(['secret-name', 'bot', 'ingestion_bot', 'config', 'JWTToken', '-c', file]);
-  assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stdout, 'team-prod-eu-bot-ingestion-bot-config-jwttoken\n');
-});
-
-test('secret-name also reads the env the config substitutes', () => {
-  const r = omsm(['secret-name', 'bot', 'x'], { OPENMETADATA_CLUSTER_NAME: 'staging' });
-  assert.equal(r.stdout, 'staging-bot-x\n');
-});
-
 test('secret-name: a part that cleans to nothing exits 2 with the code', () => {
   const r = omsm(['secret-name', 'database', '___', 'password']);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /OMSM_ERR_NAME_EMPTY/);
   assert.match(r.stderr, /part 2/);
   assert.equal(r.stdout, '');
-});
-
-test('secret-name with no parts is a usage error (exit 2)', () => {
-  assert.equal(omsm(['secret-name']).code, 2);
 });
 
 test('config check prints the effective config with secrets masked (exit 0)', () => {
@@ -64,12 +52,6 @@ test('config check prints the effective config with secrets masked (exit 0)', ()
   assert.match(r.stdout, /fernetKey: "\*{9}"/);
   assert.ok(!r.stdout.includes('db-pass-123') && !r.stdout.includes('admin-tok-456'));
   assert.ok(!r.stdout.includes('jJ/9sz0g0OHxsfxOoSfdFdmk3ysNmPRnH3TUAbz3IHA='));
-});
-
-test('config check --output json is JSON', () => {
-  const r = omsm(['config', 'check', '-o', 'json']);
-  assert.equal(r.code, 0, r.stderr);
-  assert.equal(JSON.parse(r.stdout).server.port, 8585);
 });
 
 test('config check: invalid config exits 2 and lists every problem by path', () => {
@@ -100,28 +82,75 @@ test('config check: undefined variable exits 2 naming it and its line', () => {
   assert.match(r.stderr, /MY_UNSET_HOST.*line 3/);
 });
 
-test('config check: a secret value in an invalid field is never printed', () => {
-  const r = omsm(['config', 'check'], { DB_USER_PASSWORD: '[leaky-password-789]' });
-  assert.equal(r.code, 2);
-  assert.match(r.stderr, /database\.password/);
-  assert.ok(!r.stderr.includes('leaky-password-789'));
+test('--help works on the commands (exit 0)', () => {
+  const r = omsm(['secret-name', '--help']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Exit codes/);
 });
 
-test('config check: a missing file exits 2', () => {
-  const r = omsm(['config', 'check', '-c', '/nonexistent/openmetadata.yaml']);
-  assert.equal(r.code, 2);
-  assert.match(r.stderr, /OMSM_ERR_CONFIG_FILE/);
-});
-
-test('--help and --version work on these commands', () => {
-  for (const args of [
-    ['config', '--help'],
-    ['config', 'check', '--help'],
-    ['secret-name', '--help'],
-    ['config', '--version'],
-  ]) {
-    const r = omsm(args);
-    assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
-    assert.ok(r.stdout.length > 0);
+function withEnv<T>(env: Record<string, string>, fn: () => T): T {
+  const saved = { ...process.env };
+  for (const k of Object.keys(process.env)) {
+    if (/^(SECRET_MANAGER|OM_|OPENMETADATA_|FERNET_KEY|DB_|SERVER_|PIPELINE_|OMSM_CONFIG)/.test(k))
+      delete process.env[k];
   }
+  Object.assign(process.env, env);
+  try {
+    return fn();
+  } finally {
+    for (const k of Object.keys(process.env)) delete process.env[k];
+    Object.assign(process.env, saved);
+  }
+}
+
+function failure(fn: () => unknown) {
+  try {
+    fn();
+  } catch (err) {
+    const e = asOmsmError(err);
+    assert.ok(e, String(err));
+    return e;
+  }
+  assert.fail('expected an error');
+}
+
+test('secret-name uses prefix and clusterName from -c, and the env the config substitutes', () => {
+  const file = configFile('clusterName: ${C:-Prod_EU}\nsecretsManagerConfiguration:\n  prefix: team\n');
+  withEnv({}, () => {
+    assert.equal(
+      secretNameOutput(['bot', 'ingestion_bot', 'config', 'JWTToken'], { config: file }),
+      'team-prod-eu-bot-ingestion-bot-config-jwttoken\n',
+    );
+  });
+  withEnv({ C: 'staging' }, () =>
+    assert.equal(secretNameOutput(['bot', 'x'], { config: file }), 'team-staging-bot-x\n'),
+  );
+  withEnv({}, () =>
+    assert.match(
+      secretNameOutput(['bot', 'x'], { id: true }),
+      /^openmetadata-bot-x\topenmetadata\/bot\/x\n$/,
+    ),
+  );
+});
+
+test('config check --output json is JSON with secrets masked', () => {
+  const out = withEnv({ OM_JWT_SECRET: 'jwt-secret-000' }, () => configCheck({ output: 'json' }));
+  const parsed = JSON.parse(out);
+  assert.equal(parsed.server.port, 8585);
+  assert.equal(parsed.authentication.jwtSecret, '*********');
+  assert.ok(!out.includes('jwt-secret-000'));
+});
+
+test('config check: a secret value in an invalid field is never printed', () => {
+  const e = withEnv({ DB_USER_PASSWORD: '[leaky-password-789]' }, () => failure(() => configCheck({})));
+  assert.equal(e.code, 'OMSM_ERR_CONFIG_INVALID');
+  assert.match(e.message, /database\.password/);
+  assert.ok(!JSON.stringify({ m: e.message, d: e.details }).includes('leaky-password-789'));
+  assert.equal(e.exitCode, 2);
+});
+
+test('config check: a missing file is OMSM_ERR_CONFIG_FILE (exit 2)', () => {
+  const e = failure(() => configCheck({ config: '/nonexistent/openmetadata.yaml' }));
+  assert.equal(e.code, 'OMSM_ERR_CONFIG_FILE');
+  assert.equal(e.exitCode, 2);
 });
