@@ -1,0 +1,24 @@
+/**
+ * The core provider conformance suite, run against the kubernetes provider over HTTPS against
+ * kube-emulator, as the seed's ServiceAccount with the seed's Role. No case is skipped.
+ */
+import { after, before } from 'node:test';
+import { runProviderConformance } from '../src/core/providers/conformance.case.js';
+import type { KubeEmulator } from '../src/emulator/index.js';
+import { NS, SA, provider, startSeededEmulator } from './kubernetes-support.js';
+
+let emu: KubeEmulator;
+let kubeconfig: string;
+
+before(async () => {
+  emu = await startSeededEmulator();
+  kubeconfig = await emu.writeServiceAccountKubeconfig(NS, SA);
+});
+after(async () => {
+  await emu?.close();
+});
+
+runProviderConformance('kubernetes (kube-emulator)', async () => {
+  const p = await provider(kubeconfig);
+  return { provider: p, close: () => p.close() };
+});
