@@ -7,7 +7,6 @@
  */
 import type { OmsmConfig } from './core/config/config-types.js';
 import { omsmError } from './core/errors.js';
-import type { Logger } from './core/logging.js';
 import type { SecretsProvider } from './core/providers/provider.js';
 import {
   coreProviderRegistry,
@@ -15,34 +14,13 @@ import {
   type ProviderRegistry,
 } from './core/providers/registry.js';
 
-/** The part of `src/kubernetes/index.ts` this file calls (kept local so the import stays lazy). */
-interface KubernetesModule {
-  createKubernetesProvider(options: {
-    connection: {
-      inCluster: boolean;
-      kubeconfigPath: string;
-      namespace: string;
-      inClusterPrefix?: string;
-    };
-    tags: Readonly<Record<string, string>>;
-    readOnly: boolean;
-    requestDeadlineMs: number;
-    concurrency: number;
-    accessCheck: 'fail' | 'warn' | 'off';
-    logger?: Logger;
-  }): Promise<SecretsProvider> | SecretsProvider;
-}
-
-// A variable specifier keeps the compiler from resolving the module at type-check time: the
-// kubernetes area owns it and may be mid-change; the call is checked against KubernetesModule.
-const KUBERNETES_MODULE = './kubernetes/index.js';
-
 /** The registry of every provider omsm ships. */
 export function providerRegistry(): ProviderRegistry {
   return coreProviderRegistry().register('kubernetes', async (config, options) => {
-    let mod: KubernetesModule;
+    // Dynamic import: @kubernetes/client-node is loaded only when the config asks for kubernetes.
+    let mod: typeof import('./kubernetes/index.js');
     try {
-      mod = (await import(KUBERNETES_MODULE)) as KubernetesModule;
+      mod = await import('./kubernetes/index.js');
     } catch (err) {
       throw omsmError('OMSM_ERR_INTERNAL', 'the kubernetes provider module could not be loaded', {}, err);
     }
