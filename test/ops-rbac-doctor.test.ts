@@ -38,9 +38,8 @@ function kubectl(
     child.stdin.end(input);
   });
 }
-const VALIDATE = process.env.OMSM_TEST_KUBECTL_VALIDATE === 'false' ? ['--validate=false'] : [];
 const kubectlApply = (yaml: string, kubeconfig: string) =>
-  kubectl(['--kubeconfig', kubeconfig, 'apply', ...VALIDATE, '-f', '-'], yaml);
+  kubectl(['--kubeconfig', kubeconfig, 'apply', '-f', '-'], yaml);
 
 function config(name: string, kubeconfig: string): string {
   const p = join(dir, name);
