@@ -18,6 +18,8 @@ import { authPlugin } from './plugins/auth-plugin.js';
 import { configPlugin, dbPlugin, secretsPlugin } from './plugins/core-plugins.js';
 import { errorPlugin } from './plugins/error-plugin.js';
 import { metricsPlugin } from './plugins/metrics-plugin.js';
+import { serializerCompiler } from './plugins/serializer.js';
+import { validatorCompiler } from './plugins/validator.js';
 import { apiRoutes } from './routes/api.js';
 import { healthRoutes } from './routes/health.js';
 import { openApiCollector } from './routes/openapi.js';
@@ -40,6 +42,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     },
     return503OnClosing: true,
   });
+  app.setSerializerCompiler(serializerCompiler);
+  app.setValidatorCompiler(validatorCompiler);
   // Upstream's PATCH sends RFC 6902 patches with their own media type.
   app.addContentTypeParser(
     'application/json-patch+json',

@@ -107,6 +107,14 @@ export async function buildWorkflowConfig(app: FastifyInstance, pipeline: Stored
 
 function publicUrl(app: FastifyInstance): string {
   if (app.omsmDeps.publicUrl) return app.omsmDeps.publicUrl.replace(/\/+$/, '');
-  const { host, port } = app.omsmConfig.server;
+  // The address actually bound (right even with port 0); the configured one before listening.
+  const first = app.addresses()[0];
+  const bound = typeof first === 'object' ? first : undefined;
+  const host = bound
+    ? bound.family === 'IPv6'
+      ? `[${bound.address}]`
+      : bound.address
+    : app.omsmConfig.server.host;
+  const port = bound ? bound.port : app.omsmConfig.server.port;
   return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
 }

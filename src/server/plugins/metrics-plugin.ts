@@ -16,19 +16,28 @@ export const metricsPlugin = fp(
     if (!app.omsmDeps.metrics) collectDefaultMetrics({ register: registry });
     app.decorate('metricsRegistry', registry);
     const labelNames = ['method', 'route', 'status'] as const;
-    const requests = new Counter({
-      name: 'omsm_http_requests_total',
-      help: 'HTTP requests by method, route and status',
-      labelNames,
-      registers: [registry],
-    });
-    const duration = new Histogram({
-      name: 'omsm_http_request_duration_seconds',
-      help: 'HTTP request duration by method, route and status',
-      labelNames,
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-      registers: [registry],
-    });
+    // Several servers may share one registry (replicas in one test process): reuse the metrics.
+    const requests =
+      (registry.getSingleMetric('omsm_http_requests_total') as
+        | Counter<(typeof labelNames)[number]>
+        | undefined) ??
+      new Counter({
+        name: 'omsm_http_requests_total',
+        help: 'HTTP requests by method, route and status',
+        labelNames,
+        registers: [registry],
+      });
+    const duration =
+      (registry.getSingleMetric('omsm_http_request_duration_seconds') as
+        | Histogram<(typeof labelNames)[number]>
+        | undefined) ??
+      new Histogram({
+        name: 'omsm_http_request_duration_seconds',
+        help: 'HTTP request duration by method, route and status',
+        labelNames,
+        buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+        registers: [registry],
+      });
     app.addHook('onResponse', async (request, reply) => {
       const labels = {
         method: request.method,
