@@ -85,7 +85,7 @@ export class KubernetesProvider implements SecretsProvider {
     const name = id.name;
     this.#refuseWrite(name);
     validateForWrite(name, id.id, value);
-    const deadline = Date.now() + this.#s.requestDeadlineMs;
+    const deadline = new Deadline(this.#s.requestDeadlineMs);
     const labels = this.#s.labels;
     let next: 'create' | 'read' = options.hint === 'existing' ? 'read' : 'create';
     for (let round = 0; round < MAX_WRITE_ROUNDS; round++) {
@@ -124,7 +124,7 @@ export class KubernetesProvider implements SecretsProvider {
 
   async get(stored: string): Promise<string | undefined> {
     const name = this.#nameOf(stored);
-    const existing = await this.#read(name, Date.now() + this.#s.requestDeadlineMs);
+    const existing = await this.#read(name, new Deadline(this.#s.requestDeadlineMs));
     return existing ? decodeValue(existing) : undefined;
   }
 
@@ -135,7 +135,7 @@ export class KubernetesProvider implements SecretsProvider {
   async delete(stored: string, id?: SecretId): Promise<void> {
     const name = this.#nameOf(stored);
     this.#refuseWrite(name);
-    const deadline = Date.now() + this.#s.requestDeadlineMs;
+    const deadline = new Deadline(this.#s.requestDeadlineMs);
     for (let round = 0; round < MAX_WRITE_ROUNDS; round++) {
       if (round > 1) await this.#pause(round, deadline);
       const existing = await this.#read(name, deadline, id?.id);
@@ -162,7 +162,7 @@ export class KubernetesProvider implements SecretsProvider {
   }
 
   /** GET; `undefined` on 404. */
-  async #read(name: string, deadline: number, secretId?: string): Promise<SecretObject | undefined> {
+  async #read(name: string, deadline: Deadline, secretId?: string): Promise<SecretObject | undefined> {
     try {
       return await this.#call('get', name, deadline, secretId, (o) =>
         this.#api.read(this.namespace, name, o),
@@ -177,26 +177,29 @@ export class KubernetesProvider implements SecretsProvider {
   #call<T>(
     verb: KubeVerb,
     name: string,
-    deadline: number,
+    deadline: Deadline,
     secretId: string | undefined,
     fn: (o: CallOptions) => Promise<T>,
   ): Promise<T> {
     const ctx = { verb, name, namespace: this.namespace, identity: this.identity, secretId };
-    return withRetry(
-      (signal) =>
-        this.#limit(async () => {
+    // The retry loop runs inside the concurrency slot: backing off after a 429 holds the slot, so
+    // a throttling server sees less traffic, not the same traffic later.
+    return this.#limit(() =>
+      withRetry(
+        async (signal) => {
           try {
             return await fn({ signal });
           } catch (err) {
             throw mapKubeError(err, ctx);
           }
-        }),
-      {
-        deadline,
-        attemptTimeoutMs: Math.max(1000, this.#s.requestDeadlineMs / 3),
-        sleep: this.#s.sleep,
-        random: this.#s.random,
-      },
+        },
+        {
+          deadline: deadline.at(),
+          attemptTimeoutMs: Math.max(1000, this.#s.requestDeadlineMs / 3),
+          sleep: this.#s.sleep,
+          random: this.#s.random,
+        },
+      ),
     );
   }
 
@@ -238,9 +241,9 @@ export class KubernetesProvider implements SecretsProvider {
   }
 
   /** A short jittered pause between write rounds, so competing writers spread out. */
-  async #pause(round: number, deadline: number): Promise<void> {
+  async #pause(round: number, deadline: Deadline): Promise<void> {
     const wait = backoffMs(round, 5, 200, this.#s.random ?? Math.random);
-    if (Date.now() + wait < deadline) await (this.#s.sleep ?? defaultSleep)(wait);
+    if (Date.now() + wait < deadline.at()) await (this.#s.sleep ?? defaultSleep)(wait);
   }
 
   #gaveUp(name: string, secretId: string | undefined) {
@@ -249,6 +252,19 @@ export class KubernetesProvider implements SecretsProvider {
       `Secret "${name}" in namespace "${this.namespace}" kept changing under other writers; gave up after ${MAX_WRITE_ROUNDS} attempts`,
       { secretName: name, secretId, namespace: this.namespace, reason: 'Conflict' },
     );
+  }
+}
+
+/**
+ * One operation's time budget. The clock starts when its first call gets a concurrency slot, so
+ * time spent queueing behind a bulk job's other operations does not count against it.
+ */
+class Deadline {
+  #at: number | undefined;
+  constructor(readonly ms: number) {}
+  at(): number {
+    this.#at ??= Date.now() + this.ms;
+    return this.#at;
   }
 }
 
