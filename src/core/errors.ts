@@ -286,12 +286,23 @@ export class OmsmError extends Error {
     this.exitCode = s.exit;
     this.fix = s.fix;
     this.details = details;
+    errorObserver?.(this);
   }
 
   /** JSON for API bodies and `--output json`: code, message, fix and details; never `cause`. */
   toJSON(): { code: ErrorCode; message: string; fix: string; details: ErrorDetails } {
     return { code: this.code, message: this.message, fix: this.fix, details: this.details };
   }
+}
+
+let errorObserver: ((err: OmsmError) => void) | undefined;
+
+/**
+ * Test hook: `fn` sees every OmsmError as it is created. The test suite's leak guard uses it to
+ * prove no error message or detail ever carries a secret value. Not for product code.
+ */
+export function observeErrors(fn: ((err: OmsmError) => void) | undefined): void {
+  errorObserver = fn;
 }
 
 /** Build an error from the catalogue. */
