@@ -9,37 +9,39 @@ import { Command, CommanderError } from 'commander';
 import { asOmsmError } from '../core/errors.js';
 import { version } from './version.js';
 import { CliExit, EXIT_CODES_HELP } from './exit.js';
-import { register as registerConfig } from './commands/config.js';
-import { register as registerSecretName } from './commands/secret-name.js';
-import { register as registerSecrets } from './commands/secrets.js';
-import { register as registerEmulator } from './commands/kube-emulator.js';
-import { register as registerServe } from './commands/serve.js';
-import { register as registerToken } from './commands/token.js';
-import { register as registerIngestion } from './commands/ingestion.js';
-import { register as registerMigrate } from './commands/migrate-secrets.js';
-import { register as registerRbac } from './commands/rbac.js';
-import { register as registerDoctor } from './commands/doctor.js';
+type Register = (program: Command) => void;
 
-export function buildProgram(): Command {
+/**
+ * Each top-level command and the module that registers it. Modules are imported lazily: running
+ * `omsm secret-name` loads the naming code, not the HTTP server, SQL drivers and Kubernetes client
+ * (changesets' "thin parser, lazy commands"). Root help and unknown commands load them all.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<{ register: Register }>>> = {
+  config: () => import('./commands/config.js'),
+  'secret-name': () => import('./commands/secret-name.js'),
+  secrets: () => import('./commands/secrets.js'),
+  'kube-emulator': () => import('./commands/kube-emulator.js'),
+  serve: () => import('./commands/serve.js'),
+  token: () => import('./commands/token.js'),
+  ingestion: () => import('./commands/ingestion.js'),
+  'migrate-secrets': () => import('./commands/migrate-secrets.js'),
+  rbac: () => import('./commands/rbac.js'),
+  doctor: () => import('./commands/doctor.js'),
+};
+
+/** The command tree for `argv`: only the named top-level command, or every one when none is named. */
+export async function buildProgram(argv: readonly string[] = process.argv): Promise<Command> {
   const program = new Command('omsm')
     .description('Secrets manager for OpenMetadata-style platforms, backed by Kubernetes Secrets')
     .version(version, '-V, --version')
     .addHelpText('after', EXIT_CODES_HELP)
     .showHelpAfterError('(run with --help for usage)');
-  for (const register of [
-    registerConfig,
-    registerSecretName,
-    registerSecrets,
-    registerEmulator,
-    registerServe,
-    registerToken,
-    registerIngestion,
-    registerMigrate,
-    registerRbac,
-    registerDoctor,
-  ]) {
-    register(program);
-  }
+  const first = argv.slice(2).find((a) => !a.startsWith('-'));
+  const args = argv.slice(2);
+  const onlyVersion = first === undefined && args.some((a) => a === '-V' || a === '--version');
+  const names = first !== undefined && first in COMMANDS ? [first] : onlyVersion ? [] : Object.keys(COMMANDS);
+  const modules = await Promise.all(names.map((n) => COMMANDS[n]!()));
+  for (const m of modules) m.register(program);
   // Every level answers --help and --version, and reports usage errors instead of exiting itself.
   const walk = (cmd: Command): void => {
     cmd.exitOverride();
@@ -52,7 +54,7 @@ export function buildProgram(): Command {
 
 async function main(argv: string[]): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv);
+    await (await buildProgram(argv)).parseAsync(argv);
     return 0;
   } catch (err) {
     if (err instanceof CliExit) return err.exitCode;
