@@ -21,7 +21,7 @@ import { omsmError } from '../../core/errors.js';
 import { parseReference, toReference } from '../../core/naming/reference.js';
 import type { SecretsProvider } from '../../core/providers/provider.js';
 import { openProvider } from '../../providers.js';
-import { CliExit } from '../exit.js';
+import { CliExit, EXIT_CODES_HELP } from '../exit.js';
 import { registerOrphans } from './secrets-orphans.js';
 
 interface CommonOptions {
@@ -127,7 +127,8 @@ function promptHidden(question: string): Promise<string> {
 export function register(program: Command): void {
   const secrets = program
     .command('secrets')
-    .description('Store, read and delete single secrets in the configured provider');
+    .description('Store, read and delete single secrets in the configured provider')
+    .addHelpText('after', EXIT_CODES_HELP);
   secrets
     .command('put')
     .description('Store a value read from stdin (or a hidden prompt) under NAME; prints the reference')
