@@ -40,7 +40,7 @@ export async function buildTestServer(
   const db = await freshDatabase(options.dialect ?? 'sqlite');
   const config = loadConfig({
     env: {
-      SECRET_MANAGER: options.provider?.name ?? 'in-memory',
+      SECRET_MANAGER: options.provider?.name === 'kubernetes' ? 'kubernetes' : 'in-memory',
       OM_JWT_SECRET: 'test-signing-key-0123456789abcdef0123456789',
       ...options.env,
     },
@@ -67,4 +67,42 @@ export async function buildTestServer(
   });
   const { token } = await app.auth.mint({ sub: 'admin', role: 'admin' });
   return { app, config: full, provider, adminToken: token, admin: { authorization: `Bearer ${token}` } };
+}
+
+/** Starts a kube-emulator for a test file with the seed's Role bound to a ServiceAccount in each namespace. */
+export async function startTestEmulator(namespaces: readonly string[]) {
+  const { startEmulator } = await import('../src/emulator/index.js');
+  const emulator = await startEmulator({ namespaces });
+  const kubeconfigs = new Map<string, string>();
+  for (const ns of namespaces) {
+    await emulator.apply([
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'omsm-server', namespace: ns } },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata: { name: 'openmetadata-secrets-role', namespace: ns },
+        rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['create', 'get', 'update', 'delete'] }],
+      },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: 'openmetadata-secrets-rb', namespace: ns },
+        subjects: [{ kind: 'ServiceAccount', name: 'omsm-server', namespace: ns }],
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'openmetadata-secrets-role' },
+      },
+    ]);
+    kubeconfigs.set(ns, await emulator.writeServiceAccountKubeconfig(ns, 'omsm-server'));
+  }
+  return { emulator, kubeconfigs };
+}
+
+/** The kubernetes provider as the ServiceAccount of `namespace`, with a short deadline for failure tests. */
+export async function kubeProvider(kubeconfigPath: string, namespace: string, requestDeadlineMs = 2000) {
+  const { createKubernetesProvider } = await import('../src/kubernetes/index.js');
+  return createKubernetesProvider({
+    connection: { inCluster: false, kubeconfigPath, namespace },
+    tags: {},
+    accessCheck: 'off',
+    requestDeadlineMs,
+  });
 }
