@@ -104,7 +104,10 @@ export function register(program: Command): void {
       ),
   )
     .option('--from-config <file>', 'a second config naming the source provider/namespace/cluster')
-    .option('--from-provider <name>', 'source provider: db, kubernetes or in-memory (default db)')
+    .option(
+      '--from-provider <name>',
+      'source provider: db, kubernetes or in-memory (default db; kubernetes with --from-namespace/--from-kubeconfig)',
+    )
     .option('--from-namespace <ns>', 'source Kubernetes namespace (default: the target namespace)')
     .option('--from-kubeconfig <path>', 'kubeconfig of the source cluster')
     .option('--dry-run', 'print the plan (with conflicts) and change nothing')

@@ -28,7 +28,11 @@ export interface SourceSelection {
   readonly fromKubeconfig?: string;
 }
 
-/** The source config: `--from-config`, else the main config with the `--from-*` overrides (provider default db). */
+/**
+ * The source config: `--from-config`, else the main config with the `--from-*` overrides. The
+ * provider defaults to db (upstream's only case), or kubernetes when a namespace or kubeconfig is given.
+ * @throws OmsmError OMSM_ERR_USAGE for conflicting or unknown flags; config errors for --from-config.
+ */
 export function sourceConfig(
   main: OmsmConfig,
   sel: SourceSelection,
@@ -46,7 +50,9 @@ export function sourceConfig(
     }
     return loadConfig({ path: sel.fromConfig, env });
   }
-  const provider = (sel.fromProvider ?? 'db') as ProviderName;
+  // A source namespace or kubeconfig only makes sense for kubernetes: imply it.
+  const implied = sel.fromNamespace || sel.fromKubeconfig ? 'kubernetes' : 'db';
+  const provider = (sel.fromProvider ?? implied) as ProviderName;
   if (!(PROVIDERS as readonly string[]).includes(provider)) {
     throw omsmError('OMSM_ERR_USAGE', `--from-provider must be one of ${PROVIDERS.join(', ')}`, {
       path: '--from-provider',
