@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { KubeEmulator } from '../src/emulator/index.js';
 import { canary } from './support/canary.js';
-import { runCli } from './support/cli.js';
+import { OMSM_BIN, runCli } from './support/cli.js';
+import { scanOutput } from './support/leak-guard.js';
+import { spawn } from 'node:child_process';
 import { NS, SA, startSeededEmulator } from './kubernetes-support.js';
 
 let emu: KubeEmulator;
@@ -89,4 +91,30 @@ test('usage errors change nothing and exit 2', async () => {
     input: canary(),
   });
   assert.equal(noValueArg.code, 2, 'a value is never taken from argv');
+});
+
+test('on a terminal, put prompts with echo off', async () => {
+  const v = canary();
+  // `script` gives the command a pseudo-terminal; the value is typed once the prompt shows.
+  const cmd = [process.execPath, OMSM_BIN, 'secrets', 'put', 'typed-secret', '-c', config]
+    .map((a) => `'${a.replaceAll("'", "'\\''")}'`)
+    .join(' ');
+  const child = spawn('script', ['-qec', cmd, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let typed = false;
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    out += d;
+    if (!typed && out.includes('input hidden')) {
+      typed = true;
+      child.stdin.write(`${v}\r`);
+    }
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  scanOutput('omsm secrets put (terminal)', out);
+  assert.ok(typed, 'the prompt was shown');
+  assert.equal(code, 0);
+  assert.ok(!out.includes(v), 'the typed value is not echoed');
+  assert.match(out, /secret:typed-secret/);
+  const get = await runCli(['secrets', 'get', 'typed-secret', '-c', config], { stdoutHasSecrets: true });
+  assert.ok(get.stdout === `${v}\n`, 'the typed value was stored');
 });

@@ -99,10 +99,11 @@ async function readValue(name: string): Promise<string> {
 
 function promptHidden(question: string): Promise<string> {
   const stdin = process.stdin;
-  process.stderr.write(question);
+  // Echo goes off before the prompt shows, so nothing typed after seeing it can be echoed.
   stdin.setRawMode(true);
   stdin.setEncoding('utf8');
   stdin.resume();
+  process.stderr.write(question);
   return new Promise((resolve, reject) => {
     let buf = '';
     const done = (fn: () => void) => {
