@@ -42,6 +42,16 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     },
     return503OnClosing: true,
   });
+  // While draining, answers close their connection so keep-alive clients do not hold the close
+  // open for the keep-alive timeout (idle sockets are closed by Fastify itself).
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
   app.setSerializerCompiler(serializerCompiler);
   app.setValidatorCompiler(validatorCompiler);
   // Upstream's PATCH sends RFC 6902 patches with their own media type.
