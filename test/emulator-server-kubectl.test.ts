@@ -1,0 +1,197 @@
+/**
+ * kube-emulator with the real kubectl on this machine: the dispatcher picks kubectl 1.32 (which
+ * sends protobuf bodies and asks for Tables), plus kubectl 1.31 (JSON only) and 1.33. Each test
+ * uses its own KUBECACHEDIR so discovery caches never leak between emulators.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { type KubeEmulator, startEmulator } from '../src/emulator/index.js';
+
+const KUBECTL = '/usr/bin/kubectl';
+const SDK = '/usr/lib/google-cloud-sdk/bin';
+const SEED = '/work/shared/spec/seed-kubernetes-secrets-manager.txt';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function kubectl(
+  bin: string,
+  kubeconfig: string,
+  cacheDir: string,
+  args: string[],
+  stdin?: string,
+): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      bin,
+      ['--request-timeout=20s', ...args],
+      {
+        env: { ...process.env, KUBECONFIG: kubeconfig, KUBECACHEDIR: cacheDir, HOME: cacheDir },
+        encoding: 'utf8',
+      },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+    if (stdin !== undefined) child.stdin?.end(stdin);
+  });
+}
+
+/** The seed's ServiceAccount + Role + RoleBinding manifest, verbatim but for the placeholders. */
+function seedManifest(omNs: string, secretsNs: string): string {
+  const text = readFileSync(SEED, 'utf8');
+  const start = text.indexOf('apiVersion: v1\nkind: ServiceAccount');
+  const end = text.indexOf('If the ingestion runtime');
+  assert.ok(start >= 0 && end > start, 'seed manifest not found');
+  return text
+    .slice(start, end)
+    .replaceAll('<om-namespace>', omNs)
+    .replaceAll('<secrets-namespace>', secretsNs);
+}
+
+const available = existsSync(KUBECTL);
+
+describe('kube-emulator with kubectl', { skip: available ? false : 'kubectl not installed' }, () => {
+  let emu: KubeEmulator;
+  let work: string;
+  const k = (args: string[], stdin?: string, kubeconfig?: string, bin = KUBECTL): Promise<Run> =>
+    kubectl(bin, kubeconfig ?? emu.kubeconfigPath, join(work, `cache-${bin.split('.').pop()}`), args, stdin);
+
+  before(async () => {
+    work = mkdtempSync(join(tmpdir(), 'emu-kubectl-'));
+    emu = await startEmulator({ namespaces: ['secrets', 'om'] });
+  });
+  after(async () => {
+    await emu.close();
+  });
+
+  test('version reports v1.32', async () => {
+    const r = await k(['version', '-o', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).serverVersion.minor, '32');
+  });
+
+  test('create secret generic (protobuf), get -o json, table get, -l, delete', async () => {
+    const c = await k([
+      'create',
+      'secret',
+      'generic',
+      's1',
+      '-n',
+      'secrets',
+      '--from-literal=user=admin',
+      '--from-literal=pw=x',
+    ]);
+    assert.equal(c.code, 0, c.stderr);
+    assert.equal(c.stdout.trim(), 'secret/s1 created');
+    await k(['label', 'secret', 's1', '-n', 'secrets', 'app=x']);
+    const j = await k(['get', 'secret', 's1', '-n', 'secrets', '-o', 'json']);
+    assert.equal(j.code, 0, j.stderr);
+    const obj = JSON.parse(j.stdout);
+    assert.equal(obj.type, 'Opaque');
+    assert.equal(Buffer.from(obj.data.user, 'base64').toString(), 'admin');
+    assert.equal(obj.metadata.labels.app, 'x');
+    const t = await k(['get', 'secrets', '-n', 'secrets']);
+    assert.equal(t.code, 0, t.stderr);
+    assert.match(t.stdout, /^NAME\s+TYPE\s+DATA\s+AGE\n/);
+    assert.match(t.stdout, /\ns1\s+Opaque\s+2\s+\d+s\n/);
+    const l = await k(['get', 'secrets', '-n', 'secrets', '-l', 'app=x', '-o', 'name']);
+    assert.equal(l.stdout.trim(), 'secret/s1');
+    const none = await k(['get', 'secrets', '-n', 'secrets', '-l', 'app=nope']);
+    assert.equal(none.code, 0);
+    assert.match(none.stderr, /No resources found in secrets namespace\./);
+    const d = await k(['delete', 'secret', 's1', '-n', 'secrets']);
+    assert.equal(d.code, 0, d.stderr);
+    assert.equal(d.stdout.trim(), 'secret "s1" deleted');
+    const gone = await k(['get', 'secret', 's1', '-n', 'secrets']);
+    assert.equal(gone.code, 1);
+    assert.match(gone.stderr, /Error from server \(NotFound\): secrets "s1" not found/);
+  });
+
+  test('apply -f a Secret manifest (client-side apply, strict validation): created, then configured', async () => {
+    const manifest = (v: string) =>
+      `apiVersion: v1\nkind: Secret\nmetadata:\n  name: applied\n  namespace: secrets\nstringData:\n  k: ${v}\n`;
+    const a = await k(['apply', '-f', '-'], manifest('one'));
+    assert.equal(a.code, 0, a.stderr);
+    assert.equal(a.stdout.trim(), 'secret/applied created');
+    const b = await k(['apply', '-f', '-'], manifest('two'));
+    assert.equal(b.code, 0, b.stderr);
+    assert.equal(b.stdout.trim(), 'secret/applied configured');
+    const j = JSON.parse((await k(['get', 'secret', 'applied', '-n', 'secrets', '-o', 'json'])).stdout);
+    assert.equal(Buffer.from(j.data.k, 'base64').toString(), 'two');
+  });
+
+  test("apply -f the seed's RBAC manifest verbatim; auth can-i and create token for that ServiceAccount", async () => {
+    const a = await k(['apply', '-f', '-'], seedManifest('om', 'secrets'));
+    assert.equal(a.code, 0, a.stderr);
+    assert.deepEqual(a.stdout.trim().split('\n'), [
+      'serviceaccount/openmetadata-secrets-sa created',
+      'role.rbac.authorization.k8s.io/openmetadata-secrets-role created',
+      'rolebinding.rbac.authorization.k8s.io/openmetadata-secrets-rb created',
+    ]);
+    const yes = await k(['auth', 'can-i', 'create', 'secrets', '-n', 'secrets']);
+    assert.equal(yes.stdout.trim(), 'yes');
+
+    const tok = await k(['create', 'token', 'openmetadata-secrets-sa', '-n', 'om']);
+    assert.equal(tok.code, 0, tok.stderr);
+    const token = tok.stdout.trim();
+    const saKc = join(work, 'sa.kubeconfig');
+    writeFileSync(
+      saKc,
+      readFileSync(await emu.writeServiceAccountKubeconfig('om', 'openmetadata-secrets-sa'), 'utf8').replace(
+        /token: .*/,
+        `token: ${token}`,
+      ),
+    );
+    const can = await k(['auth', 'can-i', 'get', 'secrets', '-n', 'secrets'], undefined, saKc);
+    assert.equal(can.stdout.trim(), 'yes');
+    const cannot = await k(['auth', 'can-i', 'list', 'secrets', '-n', 'secrets'], undefined, saKc);
+    assert.equal(cannot.stdout.trim(), 'no');
+    assert.equal(cannot.code, 1);
+    const forbidden = await k(['get', 'secrets', '-n', 'secrets'], undefined, saKc);
+    assert.equal(forbidden.code, 1);
+    assert.match(
+      forbidden.stderr,
+      /Error from server \(Forbidden\): secrets is forbidden: User "system:serviceaccount:om:openmetadata-secrets-sa" cannot list resource "secrets" in API group "" in the namespace "secrets"/,
+    );
+    const who = await k(['auth', 'whoami', '-o', 'json'], undefined, saKc);
+    assert.equal(who.code, 0, who.stderr);
+    assert.equal(
+      JSON.parse(who.stdout).status.userInfo.username,
+      'system:serviceaccount:om:openmetadata-secrets-sa',
+    );
+  });
+
+  for (const minor of ['1.31', '1.33']) {
+    test(`kubectl ${minor}: create secret generic and get`, {
+      skip: !existsSync(`${SDK}/kubectl.${minor}`),
+    }, async () => {
+      const bin = `${SDK}/kubectl.${minor}`;
+      const name = `v${minor.replace('.', '')}`;
+      const c = await k(
+        ['create', 'secret', 'generic', name, '-n', 'secrets', '--from-literal=a=b'],
+        undefined,
+        undefined,
+        bin,
+      );
+      assert.equal(c.code, 0, c.stderr);
+      const g = await k(
+        ['get', 'secret', name, '-n', 'secrets', '-o', 'jsonpath={.data.a}'],
+        undefined,
+        undefined,
+        bin,
+      );
+      assert.equal(Buffer.from(g.stdout, 'base64').toString(), 'b');
+      const can = await k(['auth', 'can-i', 'delete', 'secrets', '-n', 'secrets'], undefined, undefined, bin);
+      assert.equal(can.stdout.trim(), 'yes');
+    });
+  }
+});
