@@ -47,6 +47,17 @@ const cases: {
     want: { code: 'OMSM_ERR_SECRET_NOT_FOUND', includes: ['openmetadata-db-x-password', '"om"'] },
   },
   {
+    desc: '404 on create into a missing namespace names the namespace',
+    err: apiException(404, 'NotFound', 'namespaces "om" not found', {
+      details: { name: 'om', kind: 'namespaces' },
+    }),
+    verb: 'create',
+    want: {
+      code: 'OMSM_ERR_SECRET_NOT_FOUND',
+      includes: ['namespace "om" does not exist', 'OM_SM_NAMESPACE'],
+    },
+  },
+  {
     desc: '409 on create is AlreadyExists',
     err: apiException(409, 'AlreadyExists', 'secrets "x" already exists'),
     verb: 'create',

@@ -34,7 +34,7 @@ export interface ErrorContext {
 interface StatusBody {
   reason?: string;
   message?: string;
-  details?: { causes?: { field?: string; reason?: string }[]; retryAfterSeconds?: number };
+  details?: { kind?: string; causes?: { field?: string; reason?: string }[]; retryAfterSeconds?: number };
 }
 
 function parseStatus(body: unknown): StatusBody {
@@ -156,6 +156,14 @@ function mapStatus(
       );
     }
     case 404:
+      // A create into a namespace that does not exist answers 404 about the namespace.
+      if (body.details?.kind === 'namespaces') {
+        return omsmError(
+          'OMSM_ERR_SECRET_NOT_FOUND',
+          `namespace "${ctx.namespace}" does not exist: create it, or set parameters.namespace (OM_SM_NAMESPACE)`,
+          { ...d, path: 'secretsManagerConfiguration.parameters.namespace' },
+        );
+      }
       return omsmError('OMSM_ERR_SECRET_NOT_FOUND', `${what(ctx)} does not exist`, d);
     case 409:
       if (ctx.verb === 'create' || reason === 'AlreadyExists') {
