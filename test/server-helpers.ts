@@ -7,6 +7,7 @@ import type { TestContext } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import { loadConfig } from '../src/core/config/load-config.js';
+import { createLogger } from '../src/core/logging.js';
 import type { OmsmConfig } from '../src/core/config/config-types.js';
 import type { SecretsProvider } from '../src/core/providers/provider.js';
 import { createInMemoryProvider } from '../src/core/providers/in-memory-provider.js';
@@ -23,6 +24,8 @@ export interface TestServer {
   readonly adminToken: string;
   /** `Authorization` header object for the admin. */
   readonly admin: { authorization: string };
+  /** Replicas sharing this server's database: closed before it is dropped. */
+  readonly replicas: (() => Promise<void>)[];
 }
 
 export interface TestServerOptions {
@@ -31,13 +34,17 @@ export interface TestServerOptions {
   readonly provider?: SecretsProvider;
   readonly env?: Record<string, string>;
   readonly tokenCacheMs?: number;
+  /** Another replica: same database (and the caller passes the same provider store). */
+  readonly replicaOf?: TestServer;
 }
 
 export async function buildTestServer(
   t: TestContext | { after: (fn: () => Promise<void>) => void },
   options: TestServerOptions = {},
 ): Promise<TestServer> {
-  const db = await freshDatabase(options.dialect ?? 'sqlite');
+  const db = options.replicaOf
+    ? { config: options.replicaOf.config.database, drop: async () => {} }
+    : await freshDatabase(options.dialect ?? 'sqlite');
   const config = loadConfig({
     env: {
       SECRET_MANAGER: options.provider?.name === 'kubernetes' ? 'kubernetes' : 'in-memory',
@@ -59,14 +66,30 @@ export async function buildTestServer(
     schemas: loadSchemaRegistry(),
     metrics,
     publicUrl: 'http://127.0.0.1:8585',
+    ...(process.env.OMSM_TEST_SERVER_LOG
+      ? { logger: createLogger({ name: 'test-server', level: 'warn' }) }
+      : {}),
     ...(options.tokenCacheMs === undefined ? {} : { tokenCacheMs: options.tokenCacheMs }),
   });
-  t.after(async () => {
-    await app.close();
-    await db.drop();
-  });
+  const replicas: (() => Promise<void>)[] = [];
+  if (options.replicaOf) {
+    options.replicaOf.replicas.push(() => app.close());
+  } else {
+    t.after(async () => {
+      for (const close of replicas) await close();
+      await app.close();
+      await db.drop();
+    });
+  }
   const { token } = await app.auth.mint({ sub: 'admin', role: 'admin' });
-  return { app, config: full, provider, adminToken: token, admin: { authorization: `Bearer ${token}` } };
+  return {
+    app,
+    config: full,
+    provider,
+    adminToken: token,
+    admin: { authorization: `Bearer ${token}` },
+    replicas,
+  };
 }
 
 /** Starts a kube-emulator for a test file with the seed's Role bound to a ServiceAccount in each namespace. */

@@ -33,18 +33,21 @@ function dialectFor(config: DatabaseConfiguration): Dialect {
       database.pragma('foreign_keys = ON');
       return new SqliteDialect({ database });
     }
-    case 'postgresql':
-      return new PostgresDialect({
-        pool: new pg.Pool({
-          host: config.host,
-          port: config.port,
-          database: config.name,
-          user: config.user,
-          password: config.password,
-          max: 10,
-          connectionTimeoutMillis: 5000,
-        }),
+    case 'postgresql': {
+      const pool = new pg.Pool({
+        host: config.host,
+        port: config.port,
+        database: config.name,
+        user: config.user,
+        password: config.password,
+        max: 10,
+        connectionTimeoutMillis: 5000,
       });
+      // An idle client losing its connection (server restart, failover) must not crash the
+      // process: the pool drops it and the next query reconnects or fails as DB_UNAVAILABLE.
+      pool.on('error', () => {});
+      return new PostgresDialect({ pool });
+    }
     case 'mysql':
       return new MysqlDialect({
         pool: createMysqlPool({

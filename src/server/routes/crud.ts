@@ -12,7 +12,7 @@ import jsonpatch from 'fast-json-patch';
 import { omsmError } from '../../core/errors.js';
 import type { JsonObject } from '../../core/secrets/secrets-manager-types.js';
 import type { Role } from '../auth/jwt.js';
-import type { Include, StoredEntity } from '../db/entity-store.js';
+import { type Include, isStale, type StoredEntity, staleConflict } from '../db/entity-store.js';
 import type { EntityRepository } from '../entities/entity-repository.js';
 import { entityView } from '../entities/views.js';
 import {
@@ -216,7 +216,10 @@ export function registerCrud(app: FastifyInstance, o: CrudOptions): void {
           return next;
         });
       } catch (err) {
-        if (err !== staleMarker || attempt >= 4) throw err;
+        if (err !== staleMarker && !isStale(err)) throw err;
+        if (attempt >= MAX_RACES) throw staleConflict(cur.kind, cur.name);
+        // Jittered pause so replicas racing on one row do not collide in lockstep.
+        await new Promise((r) => setTimeout(r, Math.random() * 10 * (attempt + 1)));
         cur = await repo.getById(cur.id, 'all');
       }
     }
@@ -277,3 +280,5 @@ export function registerCrud(app: FastifyInstance, o: CrudOptions): void {
 }
 
 const staleMarker = Object.assign(new Error('stale'), { details: { stale: true } });
+/** Fresh reads and re-applications before a contended update gives up with 409. */
+const MAX_RACES = 10;
