@@ -9,11 +9,21 @@
  * an explicitly configured loader namespace disagree, the workflow wins and a warning names both,
  * because reading from the wrong namespace is upstream's silent failure (upstream.md §6).
  *
+ * `fernet:` tokens (what omsm's server writes into db-mode workflow configs) are opened with
+ * FERNET_KEY — the same variable and the same default as the server's `fernetConfiguration`.
+ *
  * The kubernetes module (and @kubernetes/client-node under it) is imported only when needed, so
  * `db` workflows and `--help` stay light.
  */
+import { UPSTREAM_DEFAULT_FERNET_KEY } from '../core/config/config-schema.js';
+import { createDbProvider } from '../core/providers/db-provider.js';
 import type { SecretsProvider } from '../core/providers/provider.js';
-import type { KubernetesConnection, LoadedConnection, LoaderContext } from './connection.js';
+import {
+  type KubernetesConnection,
+  type LoadedConnection,
+  type LoaderContext,
+  resolveContext,
+} from './connection.js';
 import { loadConnection } from './loaders/registry.js';
 import { SecretResolver } from './resolver.js';
 import type { WorkflowSecretsSettings } from './workflow-settings.js';
@@ -63,7 +73,12 @@ export async function openResolver(
   settings: WorkflowSecretsSettings,
   options: OpenResolverOptions = {},
 ): Promise<OpenedResolver> {
-  const tuning = { concurrency: options.concurrency, cacheTtlMs: options.cacheTtlMs };
+  const env = resolveContext(options.context).env;
+  // omsm's server puts db-mode values in workflow configs as the `fernet:` tokens it stores; they
+  // open with the server's key: FERNET_KEY, defaulting like the server's config to upstream's key.
+  const decryptor = () =>
+    createDbProvider({ fernetKey: env.FERNET_KEY || UPSTREAM_DEFAULT_FERNET_KEY, readOnly: true });
+  const tuning = { concurrency: options.concurrency, cacheTtlMs: options.cacheTtlMs, decryptor };
   if (settings.provider === 'db') {
     return {
       resolver: new SecretResolver({

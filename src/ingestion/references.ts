@@ -6,8 +6,8 @@
  * `[i]` for array items (`source.serviceConnection.config.authType.password`,
  * `steps[2].token`), so reports can point at a field without showing any value.
  *
- * Also spots Fernet tokens (`fernet:gAAAAA...`): ingestion holds no Fernet key, so such a string
- * can only be a ciphertext that would be handed on as a password. The resolver refuses it.
+ * Also spots Fernet tokens (`fernet:gAAAAA...`), which omsm's server puts in db-mode workflow
+ * configs: the resolver opens them with the Fernet key, or refuses them (never hands on ciphertext).
  */
 import { isReference } from '../core/naming/reference.js';
 
@@ -17,8 +17,8 @@ const FERNET_TOKEN = /^fernet:gAAAAA[A-Za-z0-9_-]+=*$/;
 export interface ScanResult {
   /** Each distinct reference string (as written) and every path it appears at. */
   readonly references: Map<string, string[]>;
-  /** Paths of values that are Fernet tokens. */
-  readonly fernetPaths: string[];
+  /** Each distinct Fernet token and every path it appears at. */
+  readonly fernet: Map<string, string[]>;
 }
 
 /** True for a `fernet:` token (the db provider's stored form). */
@@ -39,17 +39,14 @@ export function childPath(parent: string, key: string | number): string {
  */
 export function scanReferences(value: unknown): ScanResult {
   const references = new Map<string, string[]>();
-  const fernetPaths: string[] = [];
+  const fernet = new Map<string, string[]>();
   const onPath = new Set<object>();
   const walk = (v: unknown, path: string): void => {
     if (typeof v === 'string') {
-      if (isReference(v)) {
-        const paths = references.get(v);
-        if (paths) paths.push(path);
-        else references.set(v, [path]);
-      } else if (isFernetToken(v)) {
-        fernetPaths.push(path);
-      }
+      const into = isReference(v) ? references : isFernetToken(v) ? fernet : undefined;
+      const paths = into?.get(v);
+      if (paths) paths.push(path);
+      else into?.set(v, [path]);
       return;
     }
     if (v === null || typeof v !== 'object' || onPath.has(v)) return;
@@ -64,16 +61,21 @@ export function scanReferences(value: unknown): ScanResult {
     onPath.delete(v);
   };
   walk(value, '');
-  return { references, fernetPaths };
+  return { references, fernet };
+}
+
+/** True for the strings a resolver replaces: `secret:` references and Fernet tokens. */
+export function isResolvable(value: unknown): value is string {
+  return isReference(value) || isFernetToken(value);
 }
 
 /**
- * A deep copy of `value` with every reference string replaced by its value from `values`.
- * Strings not in `values` are copied unchanged; the caller resolves every reference first.
+ * A deep copy of `value` with every reference (or Fernet token) replaced by its value from
+ * `values`. Strings not in `values` are copied unchanged; the caller resolves everything first.
  */
 export function replaceReferences<T>(value: T, values: ReadonlyMap<string, string>): T {
   const copy = (v: unknown): unknown => {
-    if (typeof v === 'string') return isReference(v) && values.has(v) ? values.get(v) : v;
+    if (typeof v === 'string') return isResolvable(v) && values.has(v) ? values.get(v) : v;
     if (v === null || typeof v !== 'object') return v;
     if (Array.isArray(v)) return v.map(copy);
     const out: Record<string, unknown> = {};

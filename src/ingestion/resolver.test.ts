@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { canary } from '../../test/support/canary.js';
 import { OmsmError, omsmError } from '../core/errors.js';
+import { secretId } from '../core/naming/secret-name.js';
+import { createDbProvider } from '../core/providers/db-provider.js';
 import { FakeProvider } from './test-support/fake-provider.js';
+
+const FERNET_KEY = Buffer.alloc(32, 7).toString('base64');
+const OTHER_KEY = Buffer.alloc(32, 9).toString('base64');
 import { SecretResolver } from './resolver.js';
 import { scanReferences } from './references.js';
 
@@ -116,11 +121,37 @@ describe('SecretResolver', () => {
     });
   });
 
-  test('fernet tokens are refused: ingestion has no key and must not pass ciphertext on', async () => {
+  test('fernet tokens: refused without a decryptor; opened with one (plain or holding a reference)', async () => {
     const { resolver } = setup();
     const cfg = { p: 'fernet:gAAAAABk1234567890abcdef_-==', note: 'fernet: is a word' };
     await assert.rejects(resolver.resolveConfig(cfg), (e) => {
-      assert.match(unresolved(e).message, /\(fernet token\) \(at p\).*Fernet key/);
+      assert.match(unresolved(e).message, /\(fernet token\) \(at p\).*only the db provider opens these/);
+      return true;
+    });
+
+    const db = createDbProvider({ fernetKey: FERNET_KEY });
+    const pw = canary();
+    const inner = canary();
+    const provider = new FakeProvider();
+    provider.values.set('inner', inner);
+    const withKey = new SecretResolver({
+      provider,
+      providerName: 'kubernetes',
+      namespace: 'prod',
+      decryptor: () => createDbProvider({ fernetKey: FERNET_KEY, readOnly: true }),
+    });
+    const tokenPlain = await db.store(secretId({ prefix: '', clusterName: 'om' }, ['x']), pw);
+    const tokenRef = await db.store(secretId({ prefix: '', clusterName: 'om' }, ['y']), 'secret:inner');
+    const out = await withKey.resolveConfig({ a: tokenPlain, b: [tokenRef], c: tokenPlain });
+    assert.deepEqual(out, { a: pw, b: [inner], c: pw });
+    const wrongKey = new SecretResolver({
+      provider: null,
+      providerName: 'db',
+      namespace: '-',
+      decryptor: () => createDbProvider({ fernetKey: OTHER_KEY, readOnly: true }),
+    });
+    await assert.rejects(wrongKey.resolveConfig({ a: tokenPlain }), (e) => {
+      assert.match(unresolved(e).message, /\(fernet token\) \(at a\): OMSM_ERR_FERNET_TOKEN.*set FERNET_KEY/);
       return true;
     });
   });

@@ -15,7 +15,7 @@
  */
 import pLimit, { type LimitFunction } from 'p-limit';
 import { asOmsmError, type ErrorCode, omsmError, type OmsmError } from '../core/errors.js';
-import { parseReference, REFERENCE_PREFIX, toReference } from '../core/naming/reference.js';
+import { isReference, parseReference, REFERENCE_PREFIX, toReference } from '../core/naming/reference.js';
 import { isValidSecretName } from '../core/naming/secret-name.js';
 import type { SecretsProvider } from '../core/providers/provider.js';
 import { replaceReferences, type ScanResult, scanReferences } from './references.js';
@@ -34,6 +34,11 @@ export interface ResolverOptions {
   readonly concurrency?: number;
   /** Keep resolved values in memory for this long, ms; 0 (default) = no cache. */
   readonly cacheTtlMs?: number;
+  /**
+   * Opens `fernet:` tokens (db mode: omsm's server hands out the tokens as stored). Called once, on
+   * the first token; without it a token is an error.
+   */
+  readonly decryptor?: () => SecretsProvider;
   /** Clock for the cache (tests). */
   readonly now?: () => number;
 }
@@ -60,6 +65,7 @@ export class SecretResolver {
   readonly #limit: LimitFunction;
   readonly #cache: ResolverCache;
   readonly #inflight = new Map<string, Promise<Attempt>>();
+  #decryptor: SecretsProvider | undefined;
 
   constructor(options: ResolverOptions) {
     this.#opts = options;
@@ -98,7 +104,7 @@ export class SecretResolver {
 
   /**
    * A copy of `config` with every `secret:` string (any depth, arrays too) replaced by its value.
-   * Fernet tokens are refused too: ingestion has no key, so one would be handed on as ciphertext.
+   * Fernet tokens are opened with the decryptor (db mode), or refused: never handed on as ciphertext.
    * @throws OmsmError OMSM_ERR_SECRET_UNRESOLVED listing every failure; nothing is returned then.
    */
   async resolveConfig<T>(config: T): Promise<T> {
@@ -111,8 +117,8 @@ export class SecretResolver {
    * @throws OmsmError OMSM_ERR_SECRET_UNRESOLVED listing every failure, Fernet tokens included.
    */
   async resolveScan(scan: ScanResult): Promise<Map<string, string>> {
-    const { values, statuses } = await this.#run(scan.references);
-    const failed = [...statuses.filter((s) => !s.ok), ...fernetStatuses(scan.fernetPaths)];
+    const { values, statuses } = await this.#runScan(scan);
+    const failed = statuses.filter((s) => !s.ok);
     if (failed.length > 0) throw this.#unresolved(failed);
     return values;
   }
@@ -124,14 +130,75 @@ export class SecretResolver {
 
   /** Same as `check` for what `scanReferences` found. */
   async checkScan(scan: ScanResult): Promise<ReferenceStatus[]> {
-    const { statuses } = await this.#run(scan.references);
-    return [...statuses, ...fernetStatuses(scan.fernetPaths)];
+    return (await this.#runScan(scan)).statuses;
   }
 
   /** Drops the cache and closes the provider. */
   async close(): Promise<void> {
     this.#cache.clear();
+    await this.#decryptor?.close();
     await this.#opts.provider?.close();
+  }
+
+  /**
+   * Fernet tokens first (decrypted locally; one that holds a `secret:` reference joins the
+   * references), then every reference with bounded concurrency.
+   */
+  async #runScan(scan: ScanResult): Promise<{ values: Map<string, string>; statuses: ReferenceStatus[] }> {
+    const fernetStatuses: ReferenceStatus[] = [];
+    const plain = new Map<string, string>();
+    const viaReference = new Map<string, string>(); // token -> reference it decrypted to
+    const refs = new Map<string, readonly string[]>(scan.references);
+    for (const [token, paths] of scan.fernet) {
+      const opened = await this.#decrypt(token);
+      if (!opened.ok) {
+        fernetStatuses.push({
+          reference: '(fernet token)',
+          paths,
+          ok: false,
+          code: opened.code,
+          reason: opened.reason,
+        });
+      } else if (isReference(opened.value)) {
+        viaReference.set(token, opened.value);
+        refs.set(opened.value, [...(refs.get(opened.value) ?? []), ...paths]);
+      } else {
+        plain.set(token, opened.value);
+        fernetStatuses.push({ reference: '(fernet token)', paths, ok: true });
+      }
+    }
+    const { values, statuses } = await this.#run(refs);
+    for (const [token, value] of plain) values.set(token, value);
+    for (const [token, ref] of viaReference) {
+      const v = values.get(ref);
+      if (v !== undefined) values.set(token, v);
+    }
+    return { values, statuses: [...statuses, ...fernetStatuses] };
+  }
+
+  async #decrypt(token: string): Promise<Attempt> {
+    const factory = this.#opts.decryptor;
+    if (!factory) {
+      return {
+        ok: false,
+        code: 'OMSM_ERR_SECRET_UNRESOLVED',
+        reason: `a fernet: token (an encrypted database value) in a ${this.#opts.providerName}-mode config; only the db provider opens these`,
+      };
+    }
+    try {
+      this.#decryptor ??= factory();
+      const value = await this.#decryptor.get(token);
+      if (value === undefined) throw omsmError('OMSM_ERR_FERNET_TOKEN', 'the token holds no value');
+      return { ok: true, value };
+    } catch (err) {
+      const known = asOmsmError(err);
+      return {
+        ok: false,
+        code: known?.code ?? 'OMSM_ERR_INTERNAL',
+        reason: `${known ? `${known.code}: ${known.message}` : 'cannot decrypt'}; set FERNET_KEY to the server's fernetConfiguration.fernetKey`,
+        cause: err,
+      };
+    }
   }
 
   async #run(
@@ -244,15 +311,4 @@ function toPathMap(
   const m = new Map<string, string[]>();
   for (const r of references as Iterable<string>) m.set(r, []);
   return m;
-}
-
-function fernetStatuses(paths: readonly string[]): ReferenceStatus[] {
-  return paths.map((p) => ({
-    reference: '(fernet token)',
-    paths: [p],
-    ok: false,
-    code: 'OMSM_ERR_SECRET_UNRESOLVED',
-    reason:
-      'a fernet: token is an encrypted database value; ingestion has no Fernet key. The server decrypts before it hands out a db-mode workflow config: fetch the config again from the server',
-  }));
 }

@@ -14,8 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { type Document, isScalar, parseDocument, visit } from 'yaml';
 import { omsmError } from '../core/errors.js';
-import { isReference } from '../core/naming/reference.js';
-import { replaceReferences, type ScanResult, scanReferences } from './references.js';
+import { isResolvable, replaceReferences, type ScanResult, scanReferences } from './references.js';
 
 export interface WorkflowFile {
   readonly fileName: string;
@@ -95,7 +94,7 @@ function renderYaml(original: Document, values: ReadonlyMap<string, string>): st
   visit(doc, {
     Scalar(key, node) {
       // Mapping keys are names, never references.
-      if (key === 'key' || !isScalar(node) || !isReference(node.value)) return;
+      if (key === 'key' || !isScalar(node) || !isResolvable(node.value)) return;
       const v = values.get(node.value);
       if (v === undefined) return;
       node.value = v;
