@@ -127,3 +127,34 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe('secret holders API (sqlite)', () => {
+  test('streams holders with scopes and replaces one config conditionally', async () => {
+    const { streamSecretHolders, replaceSlotConfig } = await import('../src/server/db/secret-holders.js');
+    const fresh = await freshDatabase('sqlite');
+    const open = openDatabase(fresh.config);
+    try {
+      await migrateToLatest(open.db as never, 'sqlite');
+      const store = new EntityStore(open.db);
+      const svc = {
+        ...entity('svc'),
+        doc: { name: 'svc', connection: { config: { type: 'Mysql', authType: { password: 'secret:x' } } } },
+      };
+      await store.insert(svc);
+      await store.insert({ ...entity('bot1', 'bot'), doc: { name: 'bot1' } });
+      const pages = [];
+      for await (const page of streamSecretHolders(store, { pageSize: 1 })) pages.push(...page);
+      assert.equal(pages.length, 1);
+      assert.deepEqual(pages[0]!.slots[0]!.scope, { parts: ['database', 'svc'], schema: 'Mysql' });
+      const h = pages[0]!;
+      const next = { type: 'Mysql', authType: { password: 'secret:y' } };
+      assert.equal((await replaceSlotConfig(store, h, h.slots[0]!.pointer, next)).outcome, 'updated');
+      assert.equal((await replaceSlotConfig(store, h, h.slots[0]!.pointer, next)).outcome, 'stale');
+      const row = await store.findById('databaseService', svc.id);
+      assert.deepEqual((row!.doc.connection as { config: unknown }).config, next);
+    } finally {
+      await open.db.destroy();
+      await fresh.drop();
+    }
+  });
+});
