@@ -182,9 +182,9 @@ function mutate(config: JsonObject, rnd: () => number, junk: JsonValue, key: str
   let cur: JsonValue = copy;
   for (let i = 0; i < 6; i++) {
     if (cur === null || typeof cur !== 'object') break;
-    const keys = Object.keys(cur);
+    const keys: string[] = Object.keys(cur);
     if (keys.length === 0 || rnd() < 0.3) break;
-    const k = keys[Math.floor(rnd() * keys.length)]!;
+    const k: string = keys[Math.floor(rnd() * keys.length)]!;
     const child: JsonValue = (cur as Record<string, JsonValue>)[k]!;
     if (child === null || typeof child !== 'object' || rnd() < 0.3) {
       (cur as Record<string, JsonValue>)[k] = junk;
