@@ -130,7 +130,7 @@ async function seed(file: string, n: number, tag: string): Promise<void> {
   }
 }
 
-function configFor(dir: string, dbFile: string, kubeconfigPath: string): OmsmConfig {
+function configFor(dbFile: string, kubeconfigPath: string): OmsmConfig {
   return loadConfig({
     text: `secretsManagerConfiguration:\n  secretsManager: kubernetes\n  parameters:\n    namespace: ${NS}\n    kubeconfigPath: ${kubeconfigPath}\nfernetConfiguration:\n  fernetKey: ${FERNET_KEY}\ndatabase:\n  scheme: sqlite\n  name: ${dbFile}\n`,
     env: {},
@@ -245,9 +245,9 @@ export async function run(): Promise<BenchResult[]> {
     await seed(up, UPSTREAM_SAMPLE, 'up');
     await emu.call('setFaults', { latencyMs: 1 });
 
-    const smallRun = await omsmRun(configFor(dir, small, kubeconfigPath));
-    const bigRun = await omsmRun(configFor(dir, big, kubeconfigPath));
-    const upRate = await upstreamRun(configFor(dir, up, kubeconfigPath), UPSTREAM_SAMPLE);
+    const smallRun = await omsmRun(configFor(small, kubeconfigPath));
+    const bigRun = await omsmRun(configFor(big, kubeconfigPath));
+    const upRate = await upstreamRun(configFor(up, kubeconfigPath), UPSTREAM_SAMPLE);
     await emu.call('setFaults', {});
     const upSeconds = N / upRate;
     const note = `db -> kubernetes, emulator in a worker thread with 1 ms latency, seed Role; upstream: sequential, exists+GET/PUT or POST, 10 writes/s, measured on ${UPSTREAM_SAMPLE} and extrapolated`;
