@@ -21,6 +21,21 @@
 import { omsmError } from '../core/errors.js';
 
 export const DEFAULT_SECTION = 'DEFAULT';
+
+/**
+ * Python's whitespace (`str.isspace`, `str.strip`, `re`'s `\s`): JavaScript's set plus U+001C..U+001F
+ * and U+0085, minus U+FEFF. Using JavaScript's `trim` would keep or drop different characters.
+ */
+const PY_WS =
+  '[\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
+const STRIP = new RegExp(`^${PY_WS}+|${PY_WS}+$`, 'g');
+const STRIP_END = new RegExp(`${PY_WS}+$`);
+const NON_SPACE = new RegExp(`[^${PY_WS.slice(1, -1)}]`);
+const OPTION = new RegExp(`^(.*?)${PY_WS}*[=:]${PY_WS}*(.*)$`, 's');
+
+function pyStrip(s: string): string {
+  return s.replace(STRIP, '');
+}
 const MAX_INTERPOLATION_DEPTH = 10;
 
 /** A parsed file: sections of lowercased keys to raw (uninterpolated) values. */
@@ -49,20 +64,20 @@ export function parseIni(text: string, fileName: string): IniFile {
 
   lines.forEach((line, i) => {
     const lineno = i + 1;
-    const trimmed = line.trim();
+    const trimmed = pyStrip(line);
     const isComment = trimmed.startsWith('#') || trimmed.startsWith(';');
     if (trimmed === '' || isComment) {
       // A blank line (not a comment) inside a value is part of it; trailing ones are cut at the end.
       if (!isComment && cursect && optname !== undefined) cursect.get(optname)!.push('');
       return;
     }
-    const indent = line.search(/\S/);
+    const indent = line.search(NON_SPACE);
     if (cursect && optname !== undefined && indent > indentLevel) {
       cursect.get(optname)!.push(trimmed);
       return;
     }
     indentLevel = indent;
-    const header = /^\[(.+)\]/.exec(trimmed);
+    const header = /^\[([^\n]+)\]/.exec(trimmed);
     if (header) {
       sectname = header[1]!;
       if (sectname === DEFAULT_SECTION) {
@@ -77,16 +92,16 @@ export function parseIni(text: string, fileName: string): IniFile {
       return;
     }
     if (!cursect) fail(fileName, lineno, 'a key appears before any [section] header');
-    const opt = /^(.*?)\s*[=:]\s*(.*)$/.exec(trimmed);
+    const opt = OPTION.exec(trimmed);
     if (!opt || opt[1] === '') {
       bad.push(lineno);
       return;
     }
-    optname = opt[1]!.trimEnd().toLowerCase();
+    optname = opt[1]!.replace(STRIP_END, '').toLowerCase();
     const id = `o:${sectname}\u0000${optname}`;
     if (added.has(id)) fail(fileName, lineno, `key "${optname}" appears twice in [${sectname}]`);
     added.add(id);
-    cursect.set(optname, [opt[2]!.trim()]);
+    cursect.set(optname, [pyStrip(opt[2]!)]);
   });
 
   if (bad.length > 0) {
@@ -94,7 +109,7 @@ export function parseIni(text: string, fileName: string): IniFile {
     fail(fileName, bad[0]!, `${which} neither a [section], a comment nor "key = value"`);
   }
   const join = (m: Map<string, string[]>) =>
-    new Map([...m].map(([k, v]) => [k, v.join('\n').trimEnd()] as const));
+    new Map([...m].map(([k, v]) => [k, v.join('\n').replace(STRIP_END, '')] as const));
   return {
     fileName,
     defaults: join(defaults),
