@@ -12,7 +12,7 @@
 import { ApiException, AuthorizationV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { invalidateFileTokens } from './connect.js';
 import type { SecretObject } from './secret-format.js';
-import { KeepAliveTransport } from './transport.js';
+import { KeepAliveTransport, transportAuthentication } from './transport.js';
 
 export interface CallOptions {
   /** Aborts the call (per-attempt timeout). */
@@ -62,7 +62,9 @@ export function createClientApis(
     : undefined;
   const core = kc.makeApiClient(CoreV1Api);
   const authz = kc.makeApiClient(AuthorizationV1Api);
-  const opts = (o?: CallOptions) => (transport ? { httpApi: transport.library(o?.signal) } : undefined);
+  const authMethods = transport ? { default: transportAuthentication(kc) } : undefined;
+  const opts = (o?: CallOptions) =>
+    transport ? { httpApi: transport.library(o?.signal), authMethods } : undefined;
 
   async function call<T>(fn: () => Promise<T>): Promise<T> {
     try {

@@ -16,9 +16,11 @@ import http from 'node:http';
 import https from 'node:https';
 import {
   type HttpLibrary,
+  HttpMethod,
   type KubeConfig,
-  type RequestContext,
+  RequestContext,
   ResponseContext,
+  type SecurityAuthentication,
   bufferFromFileOrString,
   wrapHttpLibrary,
 } from '@kubernetes/client-node';
@@ -101,4 +103,29 @@ export class KeepAliveTransport {
   close(): void {
     this.#agent.destroy();
   }
+}
+
+/**
+ * Request authentication for use with this transport. client-node's `KubeConfig` re-reads the CA
+ * and client certificate and builds an `https.Agent` on every request, which this transport then
+ * ignores. For a user whose headers cannot change (a fixed token, a client certificate, basic
+ * auth, impersonation) they are computed once; users with an exec plugin or an auth provider (token
+ * files included) keep client-node's per-request path, which refreshes credentials.
+ */
+export function transportAuthentication(kc: KubeConfig): SecurityAuthentication {
+  const user = kc.getCurrentUser();
+  if (!user || user.exec || user.authProvider) return kc;
+  let headers: Promise<Record<string, string>> | undefined;
+  const compute = async () => {
+    const probe = new RequestContext(kc.getCurrentCluster()?.server ?? 'https://localhost', HttpMethod.GET);
+    await kc.applySecurityAuthentication(probe);
+    return { ...(probe.getHeaders() as Record<string, string>) };
+  };
+  return {
+    getName: () => 'omsm static kubeconfig credentials',
+    applySecurityAuthentication: async (ctx: RequestContext) => {
+      headers ??= compute();
+      for (const [k, v] of Object.entries(await headers)) ctx.setHeaderParam(k, v);
+    },
+  };
 }
