@@ -7,7 +7,7 @@
  * rejects the old token. That lookup is cached for `cacheMs` per bot user; this process drops the
  * entry at once when it rotates a token, other processes within `cacheMs`.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual, type webcrypto } from 'node:crypto';
 import { omsmError } from '../../core/errors.js';
 import type { EntityStore } from '../db/entity-store.js';
 import { mintToken, type Role, type TokenClaims, verifyToken } from './jwt.js';
@@ -16,7 +16,7 @@ import { mintToken, type Role, type TokenClaims, verifyToken } from './jwt.js';
 export const TOKEN_ID_FIELD = 'omsmTokenId';
 
 export class AuthService {
-  readonly #key: Uint8Array;
+  readonly #key: Uint8Array | webcrypto.CryptoKey;
   readonly #issuer: string;
   readonly #staticAdmin: Buffer | undefined;
   readonly #store: EntityStore;
@@ -24,7 +24,7 @@ export class AuthService {
   readonly #botCache = new Map<string, { jti: string | undefined; at: number }>();
 
   constructor(options: {
-    key: Uint8Array;
+    key: Uint8Array | webcrypto.CryptoKey;
     issuer: string;
     adminToken: string;
     store: EntityStore;

@@ -9,6 +9,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import type { Kysely } from 'kysely';
+import type { webcrypto } from 'node:crypto';
 import { omsmError } from '../../core/errors.js';
 import { ensureSetting, readSetting } from '../db/settings-store.js';
 import type { Database } from '../db/tables.js';
@@ -42,7 +43,7 @@ export function expiryToSeconds(expiry: string): number | undefined {
  * @throws never for valid input.
  */
 export async function mintToken(
-  key: Uint8Array,
+  key: Uint8Array | webcrypto.CryptoKey,
   issuer: string,
   claims: { sub: string; role: Role; jti?: string },
   ttlSeconds?: number,
@@ -64,7 +65,11 @@ export async function mintToken(
  * Verifies signature, issuer and expiry.
  * @throws OmsmError API_UNAUTHORIZED (the reason in the message; never the token).
  */
-export async function verifyToken(key: Uint8Array, issuer: string, token: string): Promise<TokenClaims> {
+export async function verifyToken(
+  key: Uint8Array | webcrypto.CryptoKey,
+  issuer: string,
+  token: string,
+): Promise<TokenClaims> {
   try {
     const { payload } = await jwtVerify(token, key, { issuer, algorithms: ['HS256'] });
     const role = payload.role;
@@ -104,4 +109,9 @@ export async function signingKey(
     );
   }
   return new TextEncoder().encode(stored);
+}
+
+/** The HMAC key imported once (jose re-imports a raw key on every sign and verify). */
+export function importHmacKey(raw: Uint8Array): Promise<webcrypto.CryptoKey> {
+  return crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
 }

@@ -7,13 +7,13 @@
  */
 import fp from 'fastify-plugin';
 import { AuthService } from '../auth/auth-service.js';
-import { signingKey } from '../auth/jwt.js';
+import { importHmacKey, signingKey } from '../auth/jwt.js';
 import '../fastify-types.js';
 
 export const authPlugin = fp(
   async (app) => {
     const a = app.omsmConfig.authentication;
-    const key = await signingKey(app.database.db, a.jwtSecret);
+    const key = await importHmacKey(await signingKey(app.database.db, a.jwtSecret));
     app.decorate(
       'auth',
       new AuthService({
