@@ -60,3 +60,12 @@ test('usage errors exit 2: unknown command, missing config file', async () => {
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /OMSM_ERR_CONFIG_FILE/);
 });
+
+test('--help of migrate-secrets documents the exit codes (through the wrapper)', async () => {
+  const r = await ops(['migrate-secrets', '--help']);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /Exit codes:\n\s+0\s+every secret is in the target/);
+  assert.match(r.stdout, /1\s+nothing could be migrated/);
+  assert.match(r.stdout, /3\s+partial/);
+  assert.match(r.stdout, /--dry-run/);
+});
