@@ -277,3 +277,47 @@ describe('service lifecycle details', () => {
     }
   });
 });
+
+describe('references typed in by users', () => {
+  test('a secret: value points at an existing Secret, is kept with no write, and is never deleted', async (t) => {
+    const s = await buildTestServer(t);
+    const mem = (s.provider.inner as InMemoryProvider).backing;
+    const theirs = canary();
+    mem.putForeign('team-mysql-password', theirs);
+    const writes = mem.writes;
+    const res = await s.app.inject({
+      method: 'POST',
+      url: URL,
+      headers: s.admin,
+      payload: mysql('by_ref', 'secret:team-mysql-password'),
+    });
+    assert.equal(res.statusCode, 201, res.body);
+    assert.equal(mem.writes, writes);
+    // a PUT without connection keeps the stored one
+    const put = await s.app.inject({
+      method: 'PUT',
+      url: URL,
+      headers: s.admin,
+      payload: { name: 'by_ref', serviceType: 'Mysql', description: 'x' },
+    });
+    assert.equal(put.statusCode, 200, put.body);
+    const row = await s.app.store.findByName('databaseService', 'by_ref');
+    assert.match(JSON.stringify(row!.doc), /secret:team-mysql-password/);
+    // clearing the field drops the reference but leaves their Secret alone
+    const clear = await s.app.inject({
+      method: 'PATCH',
+      url: `${URL}/${res.json().id}`,
+      headers: { ...s.admin, 'content-type': 'application/json-patch+json' },
+      payload: [{ op: 'replace', path: '/connection/config/authType/password', value: '' }],
+    });
+    assert.equal(clear.statusCode, 200, clear.body);
+    assert.equal(mem.peek('team-mysql-password'), theirs);
+    const hard = await s.app.inject({
+      method: 'DELETE',
+      url: `${URL}/${res.json().id}?hardDelete=true`,
+      headers: s.admin,
+    });
+    assert.equal(hard.statusCode, 200);
+    assert.equal(mem.peek('team-mysql-password'), theirs);
+  });
+});

@@ -189,7 +189,7 @@ async function updateOnce(
 ): Promise<StoredEntity> {
   const slots = validateSlots(ctx, kind, nextDoc, cur.name);
   const touched: Touch[] = [];
-  const clearLater: string[] = [];
+  const clearLater: Owned[] = [];
   let doc = nextDoc;
   try {
     for (const slot of slots) {
@@ -197,7 +197,7 @@ async function updateOnce(
       const prev = configAt(cur.doc, slot.pointer);
       let prevForEncrypt: JsonObject | undefined = prev;
       if (prev && !ctx.secrets.provider.inline) {
-        const plan = planClears(ctx.secrets, slot, prev, next);
+        const plan = planClears(ctx, slot, prev, next);
         clearLater.push(...plan.cleared);
         prevForEncrypt = plan.previousWithoutCleared;
         for (const t of touches(ctx, slot, next, prev)) {
@@ -214,14 +214,14 @@ async function updateOnce(
       if (!slots.some((s) => s.pointer.join('.') === old.pointer.join('.'))) {
         const prev = configAt(cur.doc, old.pointer)!;
         for (const p of ctx.secrets.passwordPaths(old.scope.schema, prev)) {
-          const v = getAt(prev, p);
-          if (typeof v === 'string' && ctx.secrets.provider.recognizes(v)) clearLater.push(v);
+          const own = ownSecret(ctx, old, p, getAt(prev, p));
+          if (own) clearLater.push(own);
         }
       }
     }
     const updated = await ctx.store.update(cur, { name: cur.name, deleted, doc, updatedAt: Date.now() });
-    for (const stored of clearLater) {
-      await ctx.secrets.provider.delete(stored).catch((err: unknown) => {
+    for (const { stored, id } of clearLater) {
+      await ctx.secrets.provider.delete(stored, id).catch((err: unknown) => {
         ctx.log?.warn({ err, secret: stored }, 'could not delete a cleared secret; it is left as an orphan');
       });
     }
@@ -232,16 +232,37 @@ async function updateOnce(
   }
 }
 
-/** Previous secrets an update clears (deleted only after the row is committed). */
-function planClears(secrets: SecretsManager, slot: SecretSlot, prev: JsonObject, next: JsonObject) {
-  const cleared: string[] = [];
+/** A Secret omsm wrote for this very field (a reference the user typed in is not). */
+interface Owned {
+  readonly stored: string;
+  readonly id: SecretId;
+}
+
+function ownSecret(
+  ctx: WriterContext,
+  slot: SecretSlot,
+  path: FieldPath,
+  stored: JsonValue | undefined,
+): Owned | undefined {
+  if (typeof stored !== 'string' || !stored.startsWith('secret:')) return undefined;
+  const id = secretId(ctx.naming, [...slot.scope.parts, ...path.map(String)]);
+  return stored === toReference(id.name) ? { stored, id } : undefined;
+}
+
+/**
+ * Previous secrets an update clears: omsm's own are deleted only after the row is committed;
+ * a user's reference to their own Secret is dropped from the row and never deleted.
+ */
+function planClears(ctx: WriterContext, slot: SecretSlot, prev: JsonObject, next: JsonObject) {
+  const cleared: Owned[] = [];
   let previousWithoutCleared = prev;
-  for (const path of secrets.passwordPaths(slot.scope.schema, prev)) {
+  for (const path of ctx.secrets.passwordPaths(slot.scope.schema, prev)) {
     const stored = getAt(prev, path);
     if (typeof stored !== 'string' || !stored.startsWith('secret:')) continue;
     const v = getAt(next, path);
     if (v === undefined || v === null || v === '') {
-      cleared.push(stored);
+      const own = ownSecret(ctx, slot, path, stored);
+      if (own) cleared.push(own);
       previousWithoutCleared = setAt(previousWithoutCleared, path, null);
     }
   }
