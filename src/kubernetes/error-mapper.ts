@@ -18,8 +18,11 @@
  */
 import { asOmsmError, omsmError, type OmsmError } from '../core/errors.js';
 
-/** The Kubernetes verbs omsm uses on Secrets (the seed's Role), plus the access review. */
-export type KubeVerb = 'create' | 'get' | 'update' | 'delete';
+/**
+ * The Kubernetes verbs omsm uses on Secrets: the seed's four, plus `list` for the optional
+ * features that need it (`omsm secrets orphans`), so their 403s name the right verb.
+ */
+export type KubeVerb = 'create' | 'get' | 'update' | 'delete' | 'list';
 
 export interface ErrorContext {
   readonly verb: KubeVerb;
