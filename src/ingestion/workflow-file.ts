@@ -45,9 +45,9 @@ export function parseWorkflow(text: string, fileName: string): WorkflowFile {
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   const err = doc.errors[0];
   if (err) {
-    const at = err.linePos
-      ? `line ${err.linePos[0].line}, column ${err.linePos[0].col}`
-      : `offset ${err.pos[0]}`;
+    const before = text.slice(0, err.pos[0]);
+    const line = before.split('\n').length;
+    const at = `line ${line}, column ${err.pos[0] - before.lastIndexOf('\n')}`;
     throw omsmError('OMSM_ERR_CONFIG_FILE', `${fileName}: not valid YAML or JSON (${err.code} at ${at})`, {
       path: fileName,
     });
