@@ -47,7 +47,7 @@ export async function buildTestServer(
     : await freshDatabase(options.dialect ?? 'sqlite');
   const config = loadConfig({
     env: {
-      SECRET_MANAGER: options.provider?.name === 'kubernetes' ? 'kubernetes' : 'in-memory',
+      SECRET_MANAGER: options.provider?.name ?? 'in-memory',
       OM_JWT_SECRET: 'test-signing-key-0123456789abcdef0123456789',
       ...options.env,
     },

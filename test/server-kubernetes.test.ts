@@ -14,6 +14,8 @@ import { parse } from 'yaml';
 import { MASK } from '../src/core/secrets/secrets-manager-types.js';
 import type { KubeEmulator } from '../src/emulator/index.js';
 import type { Database } from '../src/server/db/tables.js';
+import { buildServer } from '../src/server/app.js';
+import { assembleDeps } from '../src/server/assemble.js';
 import { canary } from './support/canary.js';
 import { DIALECTS, unavailable } from './server-dialects.case.js';
 import { buildTestServer, kubeProvider, startTestEmulator } from './server-helpers.js';
@@ -284,6 +286,32 @@ for (const dialect of DIALECTS) {
       });
       assert.equal(botDel.statusCode, 200, botDel.body);
       assert.equal(await readSecret(ns, tokenSecret), undefined);
+    });
+
+    test('/readyz reports Kubernetes down with 503 and recovers', {
+      skip: skip ?? (dialect !== 'sqlite' ? 'readiness does not depend on the dialect' : undefined),
+    }, async (t) => {
+      const provider = await kubeProvider(kubeconfigs.get(ns)!, ns, 800);
+      const s = await buildTestServer(t, { dialect, provider, env: { OM_SM_NAMESPACE: ns } });
+      const deps = await assembleDeps(s.config, { provider });
+      const app = await buildServer({ ...deps, config: s.config });
+      t.after(() => app.close());
+      assert.equal((await app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200);
+      emulator.setFaults({ rate5xx: 1, pathIncludes: `/namespaces/${ns}/` });
+      try {
+        const down = await app.inject({ method: 'GET', url: '/readyz' });
+        assert.equal(down.statusCode, 503);
+        assert.deepEqual(
+          down
+            .json()
+            .checks.filter((c: { ok: boolean }) => !c.ok)
+            .map((c: { name: string }) => c.name),
+          ['kubernetes'],
+        );
+      } finally {
+        emulator.setFaults({});
+      }
+      assert.equal((await app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200);
     });
 
     test('Kubernetes unavailable during a create: 503, no entity, no Secret', { skip }, async (t) => {
