@@ -97,6 +97,37 @@ for (const key of ['tokenFile', 'token-file'] as const) {
   });
 }
 
+test('kubeconfig with an exec credential plugin', async () => {
+  const sa = 'sa-exec';
+  await emu.apply(seedRbac(NS, sa, ['create', 'get', 'update', 'delete'], `-${sa}`));
+  const file = await emu.writeServiceAccountKubeconfig(NS, sa);
+  const doc = parseYaml(readFileSync(file, 'utf8')) as { users: { user: Record<string, unknown> }[] };
+  const user = doc.users[0]!.user;
+  const tokenPath = `${file}.exec-token`;
+  writeFileSync(tokenPath, String(user.token), { mode: 0o600 });
+  const plugin = `${file}.plugin.mjs`;
+  writeFileSync(
+    plugin,
+    `import { readFileSync } from 'node:fs';\nprocess.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1beta1', kind: 'ExecCredential', status: { token: readFileSync(${JSON.stringify(tokenPath)}, 'utf8') } }));\n`,
+    { mode: 0o600 },
+  );
+  delete user.token;
+  user.exec = {
+    apiVersion: 'client.authentication.k8s.io/v1beta1',
+    command: process.execPath,
+    args: [plugin],
+  };
+  writeFileSync(file, stringifyYaml(doc), { mode: 0o600 });
+  const p = await provider(file);
+  try {
+    assert.equal(p.access?.state, 'Ready');
+    assert.ok(p.identity.includes('exec plugin'), p.identity);
+    await roundTrip(p, 'exec');
+  } finally {
+    await p.close();
+  }
+});
+
 test('in-cluster directory with KUBERNETES_SERVICE_HOST/PORT, token rotated while running', async () => {
   const sa = 'sa-in-cluster';
   await emu.apply(seedRbac(NS, sa, ['create', 'get', 'update', 'delete'], `-${sa}`));
