@@ -44,7 +44,7 @@ async function readSecret(namespace: string, name: string) {
     throw err;
   }
 }
-const valueOf = (s: { data?: Record<string, string> } | undefined) =>
+const secretValue = (s: { data?: Record<string, string> } | undefined) =>
   s?.data?.value === undefined ? undefined : Buffer.from(s.data.value, 'base64').toString('utf8');
 
 function mysql(name: string, password: string) {
@@ -111,7 +111,7 @@ for (const dialect of DIALECTS) {
       const name = 'openmetadata-database-my-service-authtype-password';
       const secret = await readSecret(ns, name);
       assert.ok(secret, 'Secret created');
-      assert.equal(valueOf(secret), pw);
+      assert.equal(secretValue(secret), pw);
       assert.equal(secret.metadata?.labels?.app, 'openmetadata');
       assert.equal(secret.metadata?.labels?.['managed-by'], 'openmetadata-secrets-manager');
       assert.equal(secret.type, 'Opaque');
@@ -127,10 +127,10 @@ for (const dialect of DIALECTS) {
         payload: mysql('my_service', MASK),
       });
       assert.equal(put.statusCode, 200, put.body);
-      assert.equal(valueOf(await readSecret(ns, name)), pw);
+      assert.equal(secretValue(await readSecret(ns, name)), pw);
       const pw2 = canary();
       await s.app.inject({ method: 'PUT', url: SVC, headers: s.admin, payload: mysql('my_service', pw2) });
-      assert.equal(valueOf(await readSecret(ns, name)), pw2);
+      assert.equal(secretValue(await readSecret(ns, name)), pw2);
 
       const del = await s.app.inject({
         method: 'DELETE',
@@ -151,7 +151,7 @@ for (const dialect of DIALECTS) {
       });
       assert.equal(bot.statusCode, 201, bot.body);
       const tokenSecret = 'openmetadata-bot-ingestion-bot-config-jwttoken';
-      const token1 = valueOf(await readSecret(ns, tokenSecret));
+      const token1 = secretValue(await readSecret(ns, tokenSecret));
       assert.ok(token1);
       const rot = await s.app.inject({
         method: 'PUT',
@@ -160,7 +160,7 @@ for (const dialect of DIALECTS) {
         payload: {},
       });
       assert.equal(rot.statusCode, 200, rot.body);
-      assert.equal(valueOf(await readSecret(ns, tokenSecret)), rot.json().JWTToken);
+      assert.equal(secretValue(await readSecret(ns, tokenSecret)), rot.json().JWTToken);
       assert.equal(
         (await s.app.inject({ method: 'GET', url: SVC, headers: { authorization: `Bearer ${token1}` } }))
           .statusCode,
@@ -204,7 +204,7 @@ for (const dialect of DIALECTS) {
       );
       const pipeSecret =
         'openmetadata-pipeline-warehouse-dbt-dbtconfigsource-dbtsecurityconfig-awssecretaccesskey';
-      assert.equal(valueOf(await readSecret(ns, pipeSecret)), secretKey);
+      assert.equal(secretValue(await readSecret(ns, pipeSecret)), secretKey);
 
       const wc = await s.app.inject({
         method: 'GET',
@@ -270,7 +270,7 @@ for (const dialect of DIALECTS) {
       assert.equal(flow.statusCode, 201, flow.body);
       assert.equal(flow.json().request.connection.config.authType.password, MASK);
       const flowSecret = 'openmetadata-workflow-test-conn-1-authtype-password';
-      assert.equal(valueOf(await readSecret(ns, flowSecret)), flowPw);
+      assert.equal(secretValue(await readSecret(ns, flowSecret)), flowPw);
       const flowDel = await s.app.inject({
         method: 'DELETE',
         url: `${FLOWS}/${flow.json().id}`,
@@ -371,7 +371,7 @@ for (const dialect of DIALECTS) {
         payload: mysql('steady', canary()),
       });
       assert.equal(upd.statusCode, 500);
-      assert.equal(valueOf(await readSecret(ns, 'openmetadata-database-steady-authtype-password')), pw);
+      assert.equal(secretValue(await readSecret(ns, 'openmetadata-database-steady-authtype-password')), pw);
     });
   });
 }

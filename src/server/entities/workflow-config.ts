@@ -73,8 +73,7 @@ export async function buildWorkflowConfig(app: FastifyInstance, pipeline: Stored
   const botName = typeof pipeline.doc.botName === 'string' ? pipeline.doc.botName : DEFAULT_INGESTION_BOT;
   const botUser = await botUserOf(app, botName);
   const mechanism = configAt(botUser.doc, ['authenticationMechanism']) ?? {};
-  const jwtToken = (configAt(referencesOnly(sm, AUTH_MECHANISM_SCHEMA, mechanism), ['config']) ?? {})
-    .JWTToken;
+  const jwtToken = configAt(referencesOnly(sm, AUTH_MECHANISM_SCHEMA, mechanism), ['config'])?.JWTToken;
 
   const cfg = app.omsmConfig;
   const provider = cfg.secretsManagerConfiguration.secretsManager;
