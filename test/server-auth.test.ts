@@ -33,6 +33,10 @@ describe('auth', () => {
     const metrics = await s.app.inject({ method: 'GET', url: '/metrics', headers: s.admin });
     assert.equal(metrics.statusCode, 200);
     assert.match(metrics.body, /omsm_http_requests_total/);
+    const fixed = await buildTestServer(t, { env: { OM_ADMIN_TOKEN: 'fixed-admin-token-for-scripts' } });
+    const withFixed = { authorization: 'Bearer fixed-admin-token-for-scripts' };
+    assert.equal((await fixed.app.inject({ method: 'GET', url: SVC, headers: withFixed })).statusCode, 200);
+    assert.equal((await s.app.inject({ method: 'GET', url: SVC, headers: withFixed })).statusCode, 401);
     const openapi = await s.app.inject({ method: 'GET', url: '/api/v1/openapi.json', headers: s.admin });
     assert.equal(openapi.statusCode, 200);
     assert.ok(openapi.json().paths['/api/v1/services/databaseServices/{id}']);
@@ -188,6 +192,16 @@ describe('auth', () => {
       (await s.app.inject({ method: 'GET', url: SVC, headers: { authorization: `Bearer ${token2}` } }))
         .statusCode,
       200,
+    );
+
+    const metrics = await s.app.inject({ method: 'GET', url: '/metrics', headers: s.admin });
+    assert.match(
+      metrics.body,
+      /omsm_secret_operations_total\{verb="store",outcome="ok",provider="in-memory"\} \d+/,
+    );
+    assert.match(
+      metrics.body,
+      /omsm_http_requests_total\{method="POST",route="\/api\/v1\/bots",status="201"\} 2/,
     );
 
     // hard delete of the bot removes its user and the Secret (upstream leaves it behind)
