@@ -154,3 +154,20 @@ test('the public default Fernet key is a warning, not a failure', async () => {
   assert.equal(r.checks.find((c) => c.id === 'fernet')?.status, 'warn');
   assert.equal(r.exitCode, 0);
 });
+
+test('a workflow with an explicit secretsManagerNamespace (what the server generates) is compared as is', async () => {
+  const wf = join(dir, 'wf-explicit.yaml');
+  writeFileSync(
+    wf,
+    'workflowConfig:\n  openMetadataServerConfig:\n    secretsManagerProvider: kubernetes\n    secretsManagerLoader: env\n    secretsManagerNamespace: elsewhere\n',
+  );
+  const r = await runDoctor({
+    configPath: cfg,
+    env: { KUBERNETES_NAMESPACE: 'om' },
+    workflowPath: wf,
+    probe: () => probe(['create', 'get', 'update', 'delete']),
+  });
+  const ns = r.checks.find((c) => c.id === 'namespace')!;
+  assert.equal(ns.status, 'fail');
+  assert.match(ns.message, /ingestion would read "elsewhere"/);
+});

@@ -123,9 +123,9 @@ async function ingestionSide(config: OmsmConfig, opts: DoctorOptions): Promise<I
       ?.workflowConfig?.openMetadataServerConfig;
     if (typeof server?.secretsManagerLoader === 'string') loader = server.secretsManagerLoader;
     if (typeof server?.secretsManagerProvider === 'string') provider = server.secretsManagerProvider;
-    for (const key of ['secretsManagerNamespace', 'kubernetesNamespace', 'namespace']) {
-      if (typeof server?.[key] === 'string' && server[key] !== '') explicitNs = server[key] as string;
-    }
+    // omsm's server writes the namespace explicitly (secretsManagerNamespace), and ingestion uses it.
+    const ns = server?.secretsManagerNamespace;
+    if (typeof ns === 'string' && ns !== '') explicitNs = ns;
   }
   const loaded = loadConnection(loader, { env: opts.env ?? process.env });
   const namespace = explicitNs ?? loaded.connection.namespace;
