@@ -9,6 +9,11 @@
  *
  * The emulator runs in a worker thread (bench/kubernetes-emulator.worker.ts), as a real API server
  * runs elsewhere, so its CPU is not charged to the resolver's event loop.
+ *
+ * Reading the figures: with 1 ms of latency a get costs the client about as much CPU as it waits
+ * (TLS write, node:http, client-node's serializer: ~1 ms per get on a shared 2-core machine), so
+ * concurrency can only hide the waiting part. The 10 ms row shows the same code once latency
+ * dominates, as it does against a remote API server.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -98,19 +103,26 @@ export async function run(): Promise<BenchResult[]> {
       await sequential.resolver.resolveReferences(warm);
       await emu.call('setFaults', { latencyMs: 1 });
 
+      // Best of three alternating rounds: the machine is shared, and the minimum is the figure
+      // least disturbed by other work (both sides get the same treatment).
       const measure = async (latencyMs: number, count: number) => {
         await emu.call('setFaults', { latencyMs });
         const subset = names.slice(0, count);
-        let t = performance.now();
-        for (const n of subset) await sequential.resolver.resolveReference(`secret:${n}`);
-        const sequentialMs = performance.now() - t;
         const cfg = { passwords: subset.map((n) => `secret:${n}`) };
-        t = performance.now();
-        await omsm.resolver.resolveConfig(cfg);
-        return { sequentialMs, concurrentMs: performance.now() - t };
+        let sequentialMs = Number.POSITIVE_INFINITY;
+        let concurrentMs = Number.POSITIVE_INFINITY;
+        for (let round = 0; round < 3; round++) {
+          let t = performance.now();
+          for (const n of subset) await sequential.resolver.resolveReference(`secret:${n}`);
+          sequentialMs = Math.min(sequentialMs, performance.now() - t);
+          t = performance.now();
+          await omsm.resolver.resolveConfig(cfg);
+          concurrentMs = Math.min(concurrentMs, performance.now() - t);
+        }
+        return { sequentialMs, concurrentMs };
       };
       const at1 = await measure(1, N);
-      const at10 = await measure(10, 300);
+      const at10 = await measure(10, 200);
 
       await emu.call('setFaults', {});
       await cached.resolver.resolveConfig(config);
@@ -130,7 +142,7 @@ export async function run(): Promise<BenchResult[]> {
         },
         {
           area: 'ingestion',
-          operation: 'resolve 300 references, 10 ms latency (ms)',
+          operation: 'resolve 200 references, 10 ms latency (ms)',
           omsm: round(at10.concurrentMs),
           baseline: round(at10.sequentialMs),
           unit: 'ms',
