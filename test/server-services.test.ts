@@ -321,3 +321,30 @@ describe('references typed in by users', () => {
     assert.equal(mem.peek('team-mysql-password'), theirs);
   });
 });
+
+describe('malformed requests', () => {
+  test('bad JSON, wrong media type and 404s answer without echoing the body', async (t) => {
+    const s = await buildTestServer(t);
+    const leaked = canary();
+    const bad = await s.app.inject({
+      method: 'POST',
+      url: URL,
+      headers: { ...s.admin, 'content-type': 'application/json' },
+      payload: `{"name": "x", "password": ${leaked}`,
+    });
+    assert.equal(bad.statusCode, 400);
+    assert.equal(bad.json().code, 'OMSM_ERR_API_INVALID');
+    const media = await s.app.inject({
+      method: 'PATCH',
+      url: `${URL}/00000000-0000-0000-0000-000000000000`,
+      headers: { ...s.admin, 'content-type': 'application/xml' },
+      payload: 'x',
+    });
+    assert.equal(media.statusCode, 415);
+    const missing = await s.app.inject({ method: 'GET', url: `${URL}/nope`, headers: s.admin });
+    assert.equal(missing.statusCode, 404);
+    assert.equal(missing.json().code, 'OMSM_ERR_API_NOT_FOUND');
+    const noRoute = await s.app.inject({ method: 'GET', url: '/api/v1/nothing', headers: s.admin });
+    assert.equal(noRoute.statusCode, 404);
+  });
+});
