@@ -16,24 +16,22 @@
  * `secrets orphans` is attached from ./secrets-orphans.js (operations).
  */
 import type { Command } from 'commander';
-import { loadConfig } from '../../core/config/load-config.js';
 import { omsmError } from '../../core/errors.js';
 import { parseReference, toReference } from '../../core/naming/reference.js';
 import type { SecretsProvider } from '../../core/providers/provider.js';
 import { openProvider } from '../../providers.js';
 import { CliExit, EXIT_CODES_HELP } from '../exit.js';
+import { addConfigOption, type ConfigOptions, loadCliConfig } from '../load-config.js';
 import { registerOrphans } from './secrets-orphans.js';
 
-interface CommonOptions {
-  readonly config?: string;
-}
+type CommonOptions = ConfigOptions;
 
 async function withProvider<T>(
   options: CommonOptions,
   readOnly: boolean,
   fn: (p: SecretsProvider) => Promise<T>,
 ): Promise<T> {
-  const config = loadConfig(options.config ? { path: options.config } : {});
+  const config = loadCliConfig(options);
   const provider = await openProvider(config, { readOnly });
   try {
     if (provider.inline) {
@@ -130,29 +128,23 @@ export function register(program: Command): void {
     .command('secrets')
     .description('Store, read and delete single secrets in the configured provider')
     .addHelpText('after', EXIT_CODES_HELP);
-  secrets
-    .command('put')
+  addConfigOption(secrets.command('put'))
     .description('Store a value read from stdin (or a hidden prompt) under NAME; prints the reference')
     .argument('<name>', 'Kubernetes Secret name or secret:<name> reference')
-    .option('-c, --config <file>', 'openmetadata.yaml')
     .action(async (name: string, opts: CommonOptions) => {
       const k8sName = parseReference(name);
       const ref = await secretsPut(k8sName, await readValue(k8sName), opts);
       process.stdout.write(`${ref}\n`);
     });
-  secrets
-    .command('get')
+  addConfigOption(secrets.command('get'))
     .description('Print the value stored under NAME (the one command that prints a secret)')
     .argument('<name>', 'Kubernetes Secret name or secret:<name> reference')
-    .option('-c, --config <file>', 'openmetadata.yaml')
     .action(async (name: string, opts: CommonOptions) => {
       process.stdout.write(`${await secretsGet(name, opts)}\n`);
     });
-  secrets
-    .command('delete')
+  addConfigOption(secrets.command('delete'))
     .description('Delete the Secret NAME if omsm manages it (absent is success)')
     .argument('<name>', 'Kubernetes Secret name or secret:<name> reference')
-    .option('-c, --config <file>', 'openmetadata.yaml')
     .action(async (name: string, opts: CommonOptions) => {
       process.stdout.write(`deleted ${await secretsDelete(name, opts)}\n`);
     });
