@@ -149,20 +149,31 @@ export async function run(): Promise<BenchResult[]> {
     // --- throughput: 1,000 upserts, 1 ms latency ---
     await emu.call('setFaults', { latencyMs: 1 });
     const N = 1000;
-    const seqIds = Array.from({ length: N }, (_, i) => secretId(naming, ['seq', `s${i}`, 'password']));
-    const parIds = Array.from({ length: N }, (_, i) => secretId(naming, ['par', `p${i}`, 'password']));
-    const seqMem = peakMemory();
-    let t0 = performance.now();
-    for (const s of seqIds) await provider.store(s, value());
-    const seqRate = N / ((performance.now() - t0) / 1000);
-    const seqPeak = seqMem.stop();
-    const parMem = peakMemory();
-    const elu0 = performance.eventLoopUtilization();
-    t0 = performance.now();
-    await Promise.all(parIds.map((s) => provider.store(s, value())));
-    const parRate = N / ((performance.now() - t0) / 1000);
-    const clientBusy = performance.eventLoopUtilization(elu0).utilization;
-    const parPeak = parMem.stop();
+    // Two rounds each, alternating, best kept: a shared machine's noise hits both alike.
+    let seqRate = 0;
+    let parRate = 0;
+    let seqPeak = 0;
+    let parPeak = 0;
+    let clientBusy = 0;
+    for (const round of [1, 2]) {
+      const seqIds = Array.from({ length: N }, (_, i) => secretId(naming, ['seq', `r${round}`, `s${i}`]));
+      const parIds = Array.from({ length: N }, (_, i) => secretId(naming, ['par', `r${round}`, `p${i}`]));
+      const seqMem = peakMemory();
+      let t0 = performance.now();
+      for (const s of seqIds) await provider.store(s, value());
+      seqRate = Math.max(seqRate, N / ((performance.now() - t0) / 1000));
+      seqPeak = Math.max(seqPeak, seqMem.stop());
+      const parMem = peakMemory();
+      const elu0 = performance.eventLoopUtilization();
+      t0 = performance.now();
+      await Promise.all(parIds.map((s) => provider.store(s, value())));
+      const rate = N / ((performance.now() - t0) / 1000);
+      if (rate > parRate) {
+        parRate = rate;
+        clientBusy = performance.eventLoopUtilization(elu0).utilization;
+      }
+      parPeak = Math.max(parPeak, parMem.stop());
+    }
     await emu.call('setFaults', {});
     await provider.close();
 
@@ -178,7 +189,7 @@ export async function run(): Promise<BenchResult[]> {
         baseline: seqRate,
         unit: 'upserts/s',
         ratio: parRate / seqRate,
-        note: `target ≥ 1,000 upserts/s; both runs in the same process against the same emulator; client event loop ${Math.round(clientBusy * 100)}% busy during the concurrent run`,
+        note: `target ≥ 1,000 upserts/s; best of two rounds each, same process, same emulator; client event loop ${Math.round(clientBusy * 100)}% busy during the concurrent run`,
       },
       {
         area: 'kubernetes',
