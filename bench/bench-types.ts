@@ -22,14 +22,14 @@ export interface BenchModule {
 
 /** Samples RSS every few ms and reports the high-water mark in MiB. */
 export function peakMemory(): { stop(): number } {
-  let peak = process.memoryUsage().rss;
+  let peak = process.memoryUsage.rss();
   const t = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
+    peak = Math.max(peak, process.memoryUsage.rss());
   }, 5);
   return {
     stop() {
       clearInterval(t);
-      peak = Math.max(peak, process.memoryUsage().rss);
+      peak = Math.max(peak, process.memoryUsage.rss());
       return Math.round((peak / 1024 / 1024) * 10) / 10;
     },
   };
