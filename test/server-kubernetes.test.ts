@@ -141,6 +141,100 @@ for (const dialect of DIALECTS) {
       assert.equal(await readSecret(ns, name), undefined);
     });
 
+    test('service lifecycle: list paging, PATCH, clear, soft delete, restore, hard delete by name', {
+      skip,
+    }, async (t) => {
+      const s = await server(t);
+      const names = ['life_a', 'life_b', 'life_c'];
+      const pws = names.map(() => canary());
+      for (const [i, n] of names.entries()) {
+        const r = await s.app.inject({
+          method: 'POST',
+          url: SVC,
+          headers: s.admin,
+          payload: mysql(n, pws[i]!),
+        });
+        assert.equal(r.statusCode, 201, r.body);
+      }
+      const p1 = (await s.app.inject({ method: 'GET', url: `${SVC}?limit=2`, headers: s.admin })).json();
+      const p2 = (
+        await s.app.inject({
+          method: 'GET',
+          url: `${SVC}?limit=2&after=${p1.paging.after}`,
+          headers: s.admin,
+        })
+      ).json();
+      assert.deepEqual(
+        [...p1.data, ...p2.data].map((d: { name: string }) => d.name),
+        names,
+      );
+      const back = (
+        await s.app.inject({
+          method: 'GET',
+          url: `${SVC}?limit=2&before=${p2.paging.before}`,
+          headers: s.admin,
+        })
+      ).json();
+      assert.deepEqual(
+        back.data.map((d: { name: string }) => d.name),
+        ['life_a', 'life_b'],
+      );
+      const a = p1.data[0];
+      const secretA = 'openmetadata-database-life-a-authtype-password';
+      const pw2 = canary();
+      const patched = await s.app.inject({
+        method: 'PATCH',
+        url: `${SVC}/${a.id}`,
+        headers: { ...s.admin, 'content-type': 'application/json-patch+json' },
+        payload: [
+          { op: 'replace', path: '/connection/config/authType/password', value: pw2 },
+          { op: 'add', path: '/description', value: 'patched' },
+        ],
+      });
+      assert.equal(patched.statusCode, 200, patched.body);
+      assert.equal(patched.json().description, 'patched');
+      assert.equal(secretValue(await readSecret(ns, secretA)), pw2);
+      const cleared = await s.app.inject({
+        method: 'PATCH',
+        url: `${SVC}/${a.id}`,
+        headers: { ...s.admin, 'content-type': 'application/json-patch+json' },
+        payload: [{ op: 'replace', path: '/connection/config/authType/password', value: null }],
+      });
+      assert.equal(cleared.statusCode, 200, cleared.body);
+      assert.equal(await readSecret(ns, secretA), undefined);
+
+      const secretB = 'openmetadata-database-life-b-authtype-password';
+      const b = p1.data[1];
+      assert.equal(
+        (await s.app.inject({ method: 'DELETE', url: `${SVC}/${b.id}`, headers: s.admin })).statusCode,
+        200,
+      );
+      assert.equal(secretValue(await readSecret(ns, secretB)), pws[1]);
+      const listed = (await s.app.inject({ method: 'GET', url: SVC, headers: s.admin })).json();
+      assert.deepEqual(
+        listed.data.map((d: { name: string }) => d.name),
+        ['life_a', 'life_c'],
+      );
+      const restored = await s.app.inject({
+        method: 'PUT',
+        url: `${SVC}/restore`,
+        headers: s.admin,
+        payload: { id: b.id },
+      });
+      assert.equal(restored.statusCode, 200);
+      const hard = await s.app.inject({
+        method: 'DELETE',
+        url: `${SVC}/name/life_b?hardDelete=true`,
+        headers: s.admin,
+      });
+      assert.equal(hard.statusCode, 200, hard.body);
+      assert.equal(await readSecret(ns, secretB), undefined);
+      for (const n of ['life_a', 'life_c']) {
+        await s.app.inject({ method: 'DELETE', url: `${SVC}/name/${n}?hardDelete=true`, headers: s.admin });
+      }
+      assert.equal(await readSecret(ns, 'openmetadata-database-life-c-authtype-password'), undefined);
+    });
+
     test('bots, pipelines and workflows: stored, masked, deleted with the entity', { skip }, async (t) => {
       const s = await server(t);
       const bot = await s.app.inject({

@@ -62,7 +62,8 @@ export class ConfigValidator {
       ]);
     }
     const fn = this.#compile(type, schema);
-    if (!fn(config)) issues.push(...toIssues(fn.errors ?? [], where));
+    // `null` means "not set" (as upstream's Jackson reads it) and clears a password field.
+    if (!fn(withoutNulls(config))) issues.push(...toIssues(fn.errors ?? [], where));
     if (issues.length > 0) throw validationError('OMSM_ERR_API_INVALID', dedupe(issues).slice(0, MAX_ISSUES));
   }
 
@@ -88,6 +89,14 @@ function oneOfAsAnyOf(node: unknown): unknown {
   if (node === null || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(node)) out[k === 'oneOf' ? 'anyOf' : k] = oneOfAsAnyOf(v);
+  return out;
+}
+
+function withoutNulls(value: JsonValue): JsonValue {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (value === null || typeof value !== 'object') return value;
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = withoutNulls(v);
   return out;
 }
 
