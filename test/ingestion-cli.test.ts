@@ -83,6 +83,14 @@ describe('omsm ingestion resolve / check', () => {
     const u = await runCli(['ingestion', 'resolve', '-c', wf], { env: envFor() });
     assert.equal(u.code, 2);
     assert.equal(u.stdout, '');
+    const same = await runCli(['ingestion', 'resolve', '-c', wf, '-o', wf], { env: envFor() });
+    assert.equal(same.code, 2);
+    assert.match(same.stderr, /is the input file/);
+    assert.match(
+      readFileSync(wf, 'utf8'),
+      /secret:openmetadata-database-mysql-prod-password/,
+      'input untouched',
+    );
   });
 
   test('the airflow loader: airflow.cfg names the kubeconfig and namespace', async () => {

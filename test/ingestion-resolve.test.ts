@@ -127,6 +127,34 @@ describe('library', () => {
     }
   });
 
+  test('the workflow namespace wins over a different loader namespace, with a warning naming both', async () => {
+    const settings = readWorkflowSettings({
+      workflowConfig: {
+        openMetadataServerConfig: {
+          secretsManagerProvider: 'kubernetes',
+          secretsManagerLoader: 'env',
+          secretsManagerNamespace: SECRETS_NS,
+        },
+      },
+    });
+    const opened = await openResolver(settings, {
+      context: { env: envFor({ KUBERNETES_NAMESPACE: 'other' }), root: fx.dir },
+    });
+    try {
+      assert.equal(opened.namespace, SECRETS_NS);
+      assert.match(
+        opened.warnings.join('\n'),
+        /the workflow says namespace "secrets" .* but the env loader says "other" \(KUBERNETES_NAMESPACE\); using "secrets"/,
+      );
+      assert.equal(
+        await opened.resolver.resolveReference('secret:openmetadata-database-mysql-prod-password'),
+        values['openmetadata-database-mysql-prod-password'],
+      );
+    } finally {
+      await opened.resolver.close();
+    }
+  });
+
   test('with the cache on, a second resolve makes no API call', async () => {
     const config = { p: 'secret:openmetadata-database-mysql-prod-password' };
     const settings = readWorkflowSettings({}, { provider: 'kubernetes', loader: 'env' });

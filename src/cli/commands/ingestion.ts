@@ -7,6 +7,8 @@
  * (`-o FILE` as a 0600 file, `--stdout`, or a 0600 temp file handed to `exec`'s child), never to
  * logs or errors; `check` never prints a value.
  */
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { omsmError } from '../../core/errors.js';
 import { runWithPrivateFile, writePrivateFile } from '../../ingestion/handover.js';
@@ -72,8 +74,16 @@ export async function ingestionResolve(options: ResolveOptions): Promise<void> {
       'say where the resolved config (plain secrets) goes: -o FILE (written with mode 0600) or --stdout',
     );
   }
-  if (options.output && options.stdout)
+  if (options.output && options.stdout) {
     throw omsmError('OMSM_ERR_USAGE', 'give -o FILE or --stdout, not both');
+  }
+  if (options.output && sameFile(options.output, options.config)) {
+    // The input keeps references; overwriting it with values would put secrets where none belong.
+    throw omsmError(
+      'OMSM_ERR_USAGE',
+      `-o ${options.output} is the input file; write the resolved config elsewhere`,
+    );
+  }
   const { text } = await resolvedText(options);
   if (options.stdout) {
     process.stdout.write(text);
@@ -174,6 +184,14 @@ function parseInteger(raw: string | undefined, flag: string, min: number, max: n
     );
   }
   return n;
+}
+
+function sameFile(a: string, b: string): boolean {
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return resolve(a) === resolve(b);
+  }
 }
 
 function seconds(n: number | undefined): number | undefined {
