@@ -348,3 +348,26 @@ describe('malformed requests', () => {
     assert.equal(noRoute.statusCode, 404);
   });
 });
+
+describe('name collisions', () => {
+  test('my_db then my-db: the second is refused (409) and the first keeps its Secret', async (t) => {
+    const s = await buildTestServer(t);
+    const mem = (s.provider.inner as InMemoryProvider).backing;
+    const pw = canary();
+    assert.equal(
+      (await s.app.inject({ method: 'POST', url: URL, headers: s.admin, payload: mysql('my_db', pw) }))
+        .statusCode,
+      201,
+    );
+    const second = await s.app.inject({
+      method: 'POST',
+      url: URL,
+      headers: s.admin,
+      payload: mysql('my-db', canary()),
+    });
+    assert.equal(second.statusCode, 409, second.body);
+    assert.equal(second.json().code, 'OMSM_ERR_SECRET_NOT_OURS');
+    assert.equal(mem.peek('openmetadata-database-my-db-authtype-password'), pw);
+    assert.equal(await s.app.store.findByName('databaseService', 'my-db'), undefined);
+  });
+});

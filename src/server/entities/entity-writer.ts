@@ -17,7 +17,7 @@
  * and `omsm secrets orphans` finds them; the API answers with the original error.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { isConflict, omsmError } from '../../core/errors.js';
+import { asOmsmError, omsmError } from '../../core/errors.js';
 import { toReference } from '../../core/naming/reference.js';
 import { type NamingContext, type SecretId, secretId } from '../../core/naming/secret-name.js';
 import type {
@@ -149,7 +149,7 @@ export async function createEntities(
   } catch (err) {
     // A unique violation here means a concurrent create of the same name won the race: its row
     // references these very Secret names, so they are left in place.
-    if (!(isConflict(err) && !isStale(err))) await undo(ctx, touched);
+    if (asOmsmError(err)?.code !== 'OMSM_ERR_API_CONFLICT') await undo(ctx, touched);
     throw err;
   }
 }
