@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  ApiException,
   AuthorizationV1Api,
   CoreV1Api,
   KubeConfig,
@@ -19,30 +18,10 @@ import {
   Watch,
 } from '@kubernetes/client-node';
 import { type KubeEmulator, startEmulator } from '../src/emulator/index.js';
+import { apiError, fetchRaw, kcFrom } from './emulator-server-helpers.js';
 
 const SECRETS_NS = 'secrets';
 const OM_NS = 'om';
-
-function kcFrom(path: string): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromFile(path);
-  return kc;
-}
-
-/** Runs `fn`, expects an ApiException, returns code and parsed Status body. */
-// biome-ignore lint/suspicious/noExplicitAny: Status bodies are read field by field in assertions.
-type StatusBody = Record<string, any>;
-
-async function apiError(fn: () => Promise<unknown>): Promise<{ code: number; body: StatusBody | undefined }> {
-  try {
-    await fn();
-  } catch (e) {
-    if (!(e instanceof ApiException)) throw e;
-    const raw = (e as ApiException<unknown>).body;
-    return { code: e.code, body: typeof raw === 'string' && raw ? JSON.parse(raw) : undefined };
-  }
-  assert.fail('expected an ApiException');
-}
 
 const seedRbac = (
   verbs: string[],
@@ -599,47 +578,3 @@ describe('kube-emulator state file', () => {
     }
   });
 });
-
-async function fetchRaw(
-  emu: KubeEmulator,
-  path: string,
-  headers: Record<string, string> = {},
-  asAdmin = true,
-  opts: { method?: string; body?: string } = {},
-): Promise<{ status: number; headers: Record<string, string>; body: string }> {
-  const https = await import('node:https');
-  const yaml = await import('yaml');
-  const cfg = yaml.parse(readFileSync(emu.kubeconfigPath, 'utf8'));
-  const user = cfg.users[0].user;
-  const useCert = asAdmin && !headers.authorization;
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      `${emu.url}${path}`,
-      {
-        ca: emu.caPem,
-        method: opts.method ?? 'GET',
-        headers,
-        agent: false,
-        ...(useCert
-          ? {
-              cert: Buffer.from(user['client-certificate-data'], 'base64'),
-              key: Buffer.from(user['client-key-data'], 'base64'),
-            }
-          : {}),
-      },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c) => {
-          body += c;
-        });
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers as Record<string, string>, body }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(opts.body);
-  });
-}

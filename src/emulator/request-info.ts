@@ -17,6 +17,8 @@ export interface RequestInfo {
   readonly resource: string;
   readonly subresource: string;
   readonly name: string;
+  /** The object name from the path alone ('' for a collection URL). */
+  readonly pathName: string;
   /** The path used the legacy `/watch/` prefix. */
   readonly legacyWatch: boolean;
 }
@@ -47,6 +49,7 @@ export function requestInfo(method: string, path: string, query: URLSearchParams
     resource: '',
     subresource: '',
     name: '',
+    pathName: '',
     legacyWatch: false,
   };
   if (parts[0] !== 'api' && parts[0] !== 'apis') return nonResource;
@@ -102,6 +105,7 @@ export function requestInfo(method: string, path: string, query: URLSearchParams
     resource,
     subresource,
     name: effName,
+    pathName: name,
     legacyWatch,
   };
 }

@@ -389,10 +389,12 @@ async function resourceRequest(
   const ns = def.namespaced ? info.namespace : '';
   const reg = ctx.registry;
   const { name } = info;
-  const isItem = call.path.split('/').filter(Boolean).at(-1) !== info.resource || info.subresource !== '';
-  // A name taken from a fieldSelector does not make a collection URL an item URL.
-  const itemName = isItem ? name : '';
-
+  const itemName = info.pathName;
+  const isItem = itemName !== '';
+  // Namespaced kinds are only listed/watched across namespaces; everything else needs one.
+  if (def.namespaced && !ns && !((info.verb === 'list' || info.verb === 'watch') && !isItem)) {
+    return notFoundPage(call);
+  }
   if (info.subresource) {
     if (def.plural === 'serviceaccounts' && info.subresource === 'token' && method === 'POST') {
       const opts = writeOptions(call, 'CreateOptions');

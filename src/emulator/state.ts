@@ -48,7 +48,7 @@ export class StateWriter {
   constructor(
     private readonly file: string,
     private readonly snapshot: () => StateData,
-    private readonly delayMs = 50,
+    private readonly delayMs = 100,
   ) {}
 
   schedule(): void {

@@ -47,7 +47,7 @@ export class Store {
   rv = 0;
   private readonly tables = new Map<string, Map<string, Entry>>();
   private readonly sortedKeys = new Map<string, string[]>();
-  private readonly ring: (ChangeEvent | undefined)[] = new Array(HISTORY);
+  private readonly ring: (ChangeEvent | undefined)[];
   private ringStart = 0;
   private ringLen = 0;
   /** Highest resourceVersion whose event has been evicted from the ring. */
@@ -55,6 +55,11 @@ export class Store {
   private readonly listeners = new Map<string, Set<Listener>>();
   /** Called after every committed change (persistence). */
   onChange: () => void = () => {};
+
+  /** @param historySize how many change events watch resumption can replay. */
+  constructor(private readonly historySize = HISTORY) {
+    this.ring = new Array(historySize);
+  }
 
   private table(def: ResourceDef): Map<string, Entry> {
     const k = tableKey(def);
@@ -122,13 +127,14 @@ export class Store {
   }
 
   private emit(ev: ChangeEvent): void {
-    if (this.ringLen === HISTORY) {
+    const size = this.historySize;
+    if (this.ringLen === size) {
       const old = this.ring[this.ringStart]!;
       this.evictedUpTo = old.rv;
       this.ring[this.ringStart] = ev;
-      this.ringStart = (this.ringStart + 1) % HISTORY;
+      this.ringStart = (this.ringStart + 1) % size;
     } else {
-      this.ring[(this.ringStart + this.ringLen) % HISTORY] = ev;
+      this.ring[(this.ringStart + this.ringLen) % size] = ev;
       this.ringLen++;
     }
     const ls = this.listeners.get(tableKey(ev.def));
@@ -142,7 +148,7 @@ export class Store {
     const out: ChangeEvent[] = [];
     const tk = tableKey(def);
     for (let i = 0; i < this.ringLen; i++) {
-      const ev = this.ring[(this.ringStart + i) % HISTORY]!;
+      const ev = this.ring[(this.ringStart + i) % this.historySize]!;
       if (ev.rv > rv && tableKey(ev.def) === tk) out.push(ev);
     }
     return out;
