@@ -5,7 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { InMemoryProvider } from '../src/core/providers/in-memory-provider.js';
+import { omsmError } from '../src/core/errors.js';
+import type { SecretId } from '../src/core/naming/secret-name.js';
+import { createInMemoryProvider, type InMemoryProvider } from '../src/core/providers/in-memory-provider.js';
+import type { SecretsProvider } from '../src/core/providers/provider.js';
 import { MASK } from '../src/core/secrets/secrets-manager-types.js';
 import { canary } from './support/canary.js';
 import { buildTestServer } from './server-helpers.js';
@@ -369,5 +372,50 @@ describe('name collisions', () => {
     assert.equal(second.json().code, 'OMSM_ERR_SECRET_NOT_OURS');
     assert.equal(mem.peek('openmetadata-database-my-db-authtype-password'), pw);
     assert.equal(await s.app.store.findByName('databaseService', 'my-db'), undefined);
+  });
+});
+
+describe('partial secret writes', () => {
+  test('a provider failure on the second of three fields leaves no Secret and no entity', async (t) => {
+    const inner = createInMemoryProvider();
+    const flaky: SecretsProvider = {
+      name: inner.name,
+      capability: inner.capability,
+      inline: inner.inline,
+      async store(id: SecretId, value: string) {
+        if (id.name.endsWith('-privatekey'))
+          throw omsmError('OMSM_ERR_SECRET_UNAVAILABLE', `${id.name}: injected`);
+        return inner.store(id, value);
+      },
+      get: (stored) => inner.get(stored),
+      delete: (stored, id) => inner.delete(stored, id),
+      exists: (stored) => inner.exists(stored),
+      recognizes: (stored) => inner.recognizes(stored),
+      close: () => inner.close(),
+    };
+    const s = await buildTestServer(t, { provider: flaky });
+    const res = await s.app.inject({
+      method: 'POST',
+      url: URL,
+      headers: s.admin,
+      payload: {
+        name: 'snow',
+        serviceType: 'Snowflake',
+        connection: {
+          config: {
+            type: 'Snowflake',
+            username: 'u',
+            account: 'a',
+            warehouse: 'w',
+            password: canary(),
+            privateKey: canary(),
+            snowflakePrivatekeyPassphrase: canary(),
+          },
+        },
+      },
+    });
+    assert.equal(res.statusCode, 503, res.body);
+    assert.equal(inner.backing.entries.size, 0);
+    assert.equal(await s.app.store.findByName('databaseService', 'snow'), undefined);
   });
 });
