@@ -29,7 +29,7 @@ import {
   renameSync,
   rmSync,
   unlinkSync,
-  writeSync,
+  writeFileSync,
 } from 'node:fs';
 import { constants as osConstants, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -41,19 +41,14 @@ import { basename, dirname, join } from 'node:path';
 export function writePrivateFile(path: string, content: string): void {
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const fd = openSync(tmp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
+  let written = false;
   try {
     fchmodSync(fd, 0o600);
-    writeSync(fd, content);
-  } catch (err) {
-    closeSync(fd);
-    unlinkSync(tmp);
-    throw err;
+    writeFileSync(fd, content); // loops until every byte is written
+    written = true;
   } finally {
-    try {
-      closeSync(fd);
-    } catch {
-      // already closed on the error path
-    }
+    closeSync(fd);
+    if (!written) unlinkSync(tmp);
   }
   try {
     renameSync(tmp, path);
