@@ -222,7 +222,7 @@ async function updateOnce(
     const updated = await ctx.store.update(cur, { name: cur.name, deleted, doc, updatedAt: Date.now() });
     for (const { stored, id } of clearLater) {
       await ctx.secrets.provider.delete(stored, id).catch((err: unknown) => {
-        ctx.log?.warn({ err, secret: stored }, 'could not delete a cleared secret; it is left as an orphan');
+        ctx.log?.warn({ err, secretName: stored }, 'could not delete a cleared secret; it is left as an orphan');
       });
     }
     return updated;
@@ -280,7 +280,7 @@ async function undo(ctx: WriterContext, touched: readonly Touch[]): Promise<void
         await ctx.secrets.provider.store(t.id, t.restore.value, { hint: 'existing' });
       }
     } catch (err) {
-      ctx.log?.error({ err, secret: t.stored }, 'could not undo a secret write after a failed request');
+      ctx.log?.error({ err, secretName: t.stored }, 'could not undo a secret write after a failed request');
     }
   }
 }
