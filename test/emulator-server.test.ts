@@ -486,6 +486,32 @@ describe('kube-emulator with @kubernetes/client-node', () => {
     assert.equal(fresh.status, 200);
   });
 
+  test('token-file kubeconfig works with client-node and follows rotation', async () => {
+    await emu.apply(seedRbac(['get'], 'tf-role', 'tf-sa'));
+    await core.createNamespacedSecret({ namespace: SECRETS_NS, body: { metadata: { name: 'tf' } } });
+    const path = await emu.writeServiceAccountKubeconfig(OM_NS, 'tf-sa', { tokenMode: 'token-file' });
+    const cfg = readFileSync(path, 'utf8');
+    assert.match(cfg, /token-file: /);
+    assert.doesNotMatch(cfg, /\btoken: /);
+    const api = kcFrom(path).makeApiClient(CoreV1Api);
+    assert.equal(
+      (await api.readNamespacedSecret({ name: 'tf', namespace: SECRETS_NS })).metadata?.name,
+      'tf',
+    );
+    await emu.rotateServiceAccountToken(OM_NS, 'tf-sa');
+    // client-node reads token-file once: the loaded config now holds a revoked token...
+    assert.equal(
+      (await apiError(() => api.readNamespacedSecret({ name: 'tf', namespace: SECRETS_NS }))).code,
+      401,
+    );
+    // ...and a fresh load of the same kubeconfig picks up the rewritten file.
+    const again = kcFrom(path).makeApiClient(CoreV1Api);
+    assert.equal(
+      (await again.readNamespacedSecret({ name: 'tf', namespace: SECRETS_NS })).metadata?.name,
+      'tf',
+    );
+  });
+
   test('faults: 429 with Retry-After, 503/500, dropped connections; operator calls unaffected', async () => {
     emu.setFaults({ rate429: 1, retryAfterSeconds: 7, pathIncludes: '/secrets' });
     const r = await fetchRaw(emu, `/api/v1/namespaces/${SECRETS_NS}/secrets`);
@@ -536,6 +562,35 @@ describe('kube-emulator with @kubernetes/client-node', () => {
     const anon = await fetchRaw(emu, '/api', {}, false);
     assert.equal(anon.status, 403);
     assert.equal(JSON.parse(anon.body).message, 'forbidden: User "system:anonymous" cannot get path "/api"');
+  });
+});
+
+describe('kube-emulator audit file', () => {
+  test('one JSON line per request, without bodies', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'emu-audit-'));
+    const auditFile = join(dir, 'audit.jsonl');
+    const emu = await startEmulator({ dir, auditFile, namespaces: ['aud'] });
+    try {
+      const core = kcFrom(emu.kubeconfigPath).makeApiClient(CoreV1Api);
+      await core.createNamespacedSecret({
+        namespace: 'aud',
+        body: { metadata: { name: 'a' }, stringData: { pw: 'hunter2' } },
+      });
+    } finally {
+      await emu.close();
+    }
+    const text = readFileSync(auditFile, 'utf8');
+    assert.ok(!text.includes('hunter2'));
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const create = lines.find((l) => l.verb === 'create' && l.resource === 'secrets');
+    assert.equal(create.user, 'kube-admin');
+    assert.equal(create.namespace, 'aud');
+    assert.equal(create.name, 'a');
+    assert.equal(create.code, 201);
+    assert.ok(!Number.isNaN(Date.parse(create.time)));
   });
 });
 

@@ -58,6 +58,8 @@ interface Call {
   readonly query: URLSearchParams;
   user: UserInfo;
   info?: RequestInfo;
+  /** Name for the audit entry when the URL has none (create: the created object's name). */
+  auditName?: string;
   code: number;
 }
 
@@ -255,7 +257,7 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
               : info.resource
             : call.path,
           ...(info?.namespace ? { namespace: info.namespace } : {}),
-          ...(info?.name ? { name: info.name } : {}),
+          ...(info?.name || call.auditName ? { name: info?.name || call.auditName } : {}),
           code: call.code,
         });
       });
@@ -455,6 +457,7 @@ async function resourceRequest(
       const opts = writeOptions(call, 'CreateOptions');
       const body = decodeBody(def, call.req, await readBody(call.req));
       const obj = reg.create(def, ns, body, opts);
+      call.auditName = (obj.metadata as Obj | undefined)?.name as string | undefined;
       return sendObj(call, 201, obj, warningHeaders(opts.warnings));
     }
     case 'update': {
