@@ -390,7 +390,6 @@ async function resourceRequest(
   if (def.namespaced === false && info.namespace && info.resource !== 'namespaces') return notFoundPage(call);
   const ns = def.namespaced ? info.namespace : '';
   const reg = ctx.registry;
-  const { name } = info;
   const itemName = info.pathName;
   const isItem = itemName !== '';
   // Namespaced kinds are only listed/watched across namespaces; everything else needs one.
