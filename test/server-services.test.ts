@@ -263,7 +263,22 @@ describe('service lifecycle details', () => {
         },
       },
     });
-    assert.ok(r.statusCode === 201 || r.statusCode === 400, r.body);
+    assert.equal(r.statusCode, 201, r.body);
+    const wrong = await s.app.inject({
+      method: 'POST',
+      url: URL,
+      headers: s.admin,
+      payload: {
+        name: 'tab2',
+        serviceType: 'Tableau',
+        connection: {
+          config: { type: 'Tableau', hostPort: 'https://t', authType: { username: 'u', password: canary() } },
+        },
+      },
+    });
+    assert.equal(wrong.statusCode, 400, wrong.body);
+    assert.equal(wrong.json().details.path, 'serviceType');
+    assert.match(wrong.json().message, /dashboardServices/);
     for (const c of [
       'databaseServices',
       'dashboardServices',

@@ -222,7 +222,10 @@ async function updateOnce(
     const updated = await ctx.store.update(cur, { name: cur.name, deleted, doc, updatedAt: Date.now() });
     for (const { stored, id } of clearLater) {
       await ctx.secrets.provider.delete(stored, id).catch((err: unknown) => {
-        ctx.log?.warn({ err, secretName: stored }, 'could not delete a cleared secret; it is left as an orphan');
+        ctx.log?.warn(
+          { err, secretName: stored },
+          'could not delete a cleared secret; it is left as an orphan',
+        );
       });
     }
     return updated;

@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { omsmError } from '../../core/errors.js';
 import type { JsonObject } from '../../core/secrets/secrets-manager-types.js';
 import type { StoredEntity } from '../db/entity-store.js';
-import type { ServiceType } from '../entities/kinds.js';
+import { SERVICE_TYPES, type ServiceType } from '../entities/kinds.js';
 import { createServiceBody, serviceEntity } from '../schemas/service.js';
 import { registerCrud } from './crud.js';
 
@@ -20,6 +20,26 @@ export function fqnPart(name: string): string {
 }
 
 const OPTIONAL = ['displayName', 'description', 'owners', 'tags'] as const;
+const ROOTS = new Set(SERVICE_TYPES.map((t) => t.root));
+
+/**
+ * A connection schema filed under `connections/<root>/` belongs to that service type: a Tableau
+ * config posted to databaseServices is a 400 that names the right collection. Schemas filed
+ * elsewhere (user schema dirs) are not checked.
+ */
+function checkCategory(app: FastifyInstance, type: ServiceType, configType: string): void {
+  if (!app.omsmDeps.schemas.has(configType)) return; // the validator reports unknown types
+  const m = /[\\/]connections[\\/]([a-z]+)[\\/]/.exec(app.omsmDeps.schemas.get(configType).file);
+  const root = m?.[1];
+  if (root && ROOTS.has(root) && root !== type.root) {
+    const right = SERVICE_TYPES.find((t) => t.root === root)!;
+    throw omsmError(
+      'OMSM_ERR_API_INVALID',
+      `${configType.slice(0, 64)} is a ${root} connection: use /api/v1/services/${right.collection}`,
+      { path: 'serviceType' },
+    );
+  }
+}
 
 export function serviceRoutes(type: ServiceType) {
   return async function routes(app: FastifyInstance): Promise<void> {
@@ -30,7 +50,7 @@ export function serviceRoutes(type: ServiceType) {
       entitySchema: serviceEntity,
       readRoles: ['admin', 'bot'],
       immutable: ['serviceType'],
-      async fromBody(_app, body, existing?: StoredEntity) {
+      async fromBody(app, body, existing?: StoredEntity) {
         const name = String(body.name);
         const doc: JsonObject = { name, fullyQualifiedName: fqnPart(name), serviceType: body.serviceType! };
         for (const k of OPTIONAL) if (body[k] !== undefined) doc[k] = body[k]!;
@@ -43,6 +63,7 @@ export function serviceRoutes(type: ServiceType) {
               { path: 'connection.config.type' },
             );
           }
+          checkCategory(app, type, String(connection.config.type));
           doc.connection = { config: connection.config };
         } else if (existing?.doc.connection !== undefined) {
           doc.connection = existing.doc.connection;
