@@ -170,6 +170,53 @@ describe('kube-emulator with kubectl', { skip: available ? false : 'kubectl not 
     );
   });
 
+  test('apply --server-side after a client-side apply (managedFields migration), patch and label', async () => {
+    const m = (v: string) =>
+      `apiVersion: v1\nkind: Secret\nmetadata:\n  name: ssa\n  namespace: secrets\nstringData:\n  k: ${v}\n`;
+    assert.equal((await k(['apply', '-f', '-'], m('a'))).stdout.trim(), 'secret/ssa created');
+    const ssa = await k(['apply', '--server-side', '-f', '-'], m('b'));
+    assert.equal(ssa.code, 0, ssa.stderr);
+    assert.equal(ssa.stdout.trim(), 'secret/ssa serverside-applied');
+    const again = await k(['apply', '--server-side', '-f', '-'], m('c'));
+    assert.equal(again.code, 0, again.stderr);
+    const v = await k(['get', 'secret', 'ssa', '-n', 'secrets', '-o', 'jsonpath={.data.k}']);
+    assert.equal(Buffer.from(v.stdout, 'base64').toString(), 'c');
+    assert.equal(
+      (
+        await k(['patch', 'secret', 'ssa', '-n', 'secrets', '-p', '{"metadata":{"labels":{"x":"y"}}}'])
+      ).stdout.trim(),
+      'secret/ssa patched',
+    );
+    assert.equal(
+      (await k(['label', 'secret', 'ssa', '-n', 'secrets', 'z=w'])).stdout.trim(),
+      'secret/ssa labeled',
+    );
+    const shown = await k(['get', 'secret', 'ssa', '-n', 'secrets', '--show-labels', '--no-headers']);
+    assert.match(shown.stdout, /x=y,z=w/);
+  });
+
+  test('typed create (protobuf) of namespace, serviceaccount, role, rolebinding; can-i --as impersonates', async () => {
+    for (const args of [
+      ['create', 'namespace', 'typed'],
+      ['create', 'serviceaccount', 'bot', '-n', 'typed'],
+      ['create', 'role', 'getter', '-n', 'typed', '--verb=get', '--resource=secrets'],
+      ['create', 'rolebinding', 'getter', '-n', 'typed', '--role=getter', '--serviceaccount=typed:bot'],
+    ]) {
+      const r = await k(args);
+      assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stdout, / created$/m);
+    }
+    const as = ['--as=system:serviceaccount:typed:bot'];
+    assert.equal((await k(['auth', 'can-i', 'get', 'secrets', '-n', 'typed', ...as])).stdout.trim(), 'yes');
+    assert.equal((await k(['auth', 'can-i', 'list', 'secrets', '-n', 'typed', ...as])).stdout.trim(), 'no');
+    const rules = await k(['auth', 'can-i', '--list', '-n', 'typed', ...as]);
+    assert.match(rules.stdout, /^secrets\s+\[\]\s+\[\]\s+\[get\]$/m);
+    const listed = await k(['get', 'rolebinding', 'getter', '-n', 'typed', '--no-headers']);
+    assert.match(listed.stdout, /^getter\s+Role\/getter\s+\d+s$/m);
+    const del = await k(['delete', 'namespace', 'typed']);
+    assert.equal(del.stdout.trim(), 'namespace "typed" deleted');
+  });
+
   for (const minor of ['1.31', '1.33']) {
     test(`kubectl ${minor}: create secret generic and get`, {
       skip: !existsSync(`${SDK}/kubectl.${minor}`),

@@ -8,7 +8,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import YAML from 'yaml';
-import type { Authenticator, UserInfo } from './auth.js';
+import { type Authenticator, serviceAccountUser, type UserInfo } from './auth.js';
 import type { AuditLog } from './audit.js';
 import {
   AGGREGATED_V2,
@@ -272,6 +272,7 @@ async function handle(ctx: ServerContext, call: Call): Promise<void> {
     throw Statuses.unauthorized();
   }
   call.user = user;
+  if (req.headers['impersonate-user']) call.user = impersonate(ctx, user, req);
   const method = req.method ?? 'GET';
   const info = requestInfo(method, call.path, call.query);
   call.info = info;
@@ -290,11 +291,11 @@ async function handle(ctx: ServerContext, call: Call): Promise<void> {
     }
   }
 
-  const decision = ctx.authz.authorize({ user, ...info });
+  const decision = ctx.authz.authorize({ user: call.user, ...info });
   if (!decision.allowed) {
-    if (!info.resourceRequest) throw Statuses.forbiddenPath(user.username, info.verb, info.path);
+    if (!info.resourceRequest) throw Statuses.forbiddenPath(call.user.username, info.verb, info.path);
     throw Statuses.forbidden({
-      user: user.username,
+      user: call.user.username,
       verb: info.verb,
       resource: info.resource,
       subresource: info.subresource,
@@ -306,6 +307,52 @@ async function handle(ctx: ServerContext, call: Call): Promise<void> {
   }
   if (!info.resourceRequest) return nonResource(ctx, call, method);
   return resourceRequest(ctx, call, info, method);
+}
+
+/**
+ * `Impersonate-User` / `Impersonate-Group` (kubectl --as/--as-group): each needs the
+ * `impersonate` verb on users / groups / serviceaccounts, as the impersonation filter checks.
+ */
+function impersonate(ctx: ServerContext, user: UserInfo, req: IncomingMessage): UserInfo {
+  const target = String(req.headers['impersonate-user']);
+  const rawGroups = req.headers['impersonate-group'];
+  const groups = (Array.isArray(rawGroups) ? rawGroups : rawGroups ? [rawGroups] : [])
+    .flatMap((g) => g.split(','))
+    .map((g) => g.trim())
+    .filter(Boolean);
+  const check = (resource: string, name: string, namespace = ''): void => {
+    const d = ctx.authz.authorize({
+      user,
+      verb: 'impersonate',
+      resourceRequest: true,
+      path: '',
+      group: '',
+      resource,
+      subresource: '',
+      namespace,
+      name,
+    });
+    if (!d.allowed) {
+      throw Statuses.forbidden({
+        user: user.username,
+        verb: 'impersonate',
+        resource,
+        group: '',
+        namespace,
+        name,
+        reason: d.reason,
+      });
+    }
+  };
+  const sa = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(target);
+  if (sa) check('serviceaccounts', sa[2]!, sa[1]!);
+  else check('users', target);
+  for (const g of groups) check('groups', g);
+  if (sa && groups.length === 0) return serviceAccountUser(sa[1]!, sa[2]!);
+  const all = [...groups];
+  if (target !== 'system:anonymous' && !all.includes('system:authenticated'))
+    all.push('system:authenticated');
+  return { username: target, groups: all };
 }
 
 function nonResource(ctx: ServerContext, call: Call, method: string) {
