@@ -14,6 +14,7 @@ import { openMigration, sourceConfig } from '../../ops/migrate/open-migration.js
 import { createProgress } from '../../ops/migrate/progress.js';
 import { planLine, renderReportText } from '../../ops/migrate/render-report.js';
 import { runMigration } from '../../ops/migrate/run-migration.js';
+import { renderVerifyText, verifyMigration } from '../../ops/migrate/verify.js';
 import { CliExit } from '../exit.js';
 import { addConfigOption } from '../load-config.js';
 
@@ -30,6 +31,7 @@ export interface MigrateCommandOptions {
   readonly concurrency?: string;
   readonly rate?: string;
   readonly progress?: boolean;
+  readonly verify?: boolean;
 }
 
 function intOption(raw: string | undefined, name: string, fallback: number, min: number): number {
@@ -84,12 +86,19 @@ export async function migrateSecrets(opts: MigrateCommandOptions): Promise<void>
         ? {}
         : { progress: createProgress({ label: opts.dryRun ? 'plan' : 'migrate-secrets' }) }),
     });
+    const verify =
+      opts.verify && !opts.dryRun
+        ? await verifyMigration(m.holders, m.target, m.plan, concurrency)
+        : undefined;
     if (output === 'json') {
-      out.write(opts.dryRun ? `\n],"report":${JSON.stringify(report)}}\n` : `${JSON.stringify(report)}\n`);
+      const body = verify ? { ...report, verify } : report;
+      out.write(opts.dryRun ? `\n],"report":${JSON.stringify(body)}}\n` : `${JSON.stringify(body)}\n`);
     } else {
       out.write(renderReportText(report));
+      if (verify) out.write(renderVerifyText(verify));
     }
-    if (report.exitCode !== 0) throw new CliExit(report.exitCode);
+    const exit = report.exitCode === 0 && verify && verify.problems.length > 0 ? 3 : report.exitCode;
+    if (exit !== 0) throw new CliExit(exit);
   } finally {
     await m.close();
   }
@@ -119,6 +128,10 @@ export function register(program: Command): void {
     )
     .option('--concurrency <n>', 'entities worked on at once', '32')
     .option('--rate <n>', 'target writes per second (0: unlimited)', '500')
+    .option(
+      '--verify',
+      'after applying, re-read every field: in the target form and resolvable (exit 3 if not)',
+    )
     .option('--no-progress', 'no progress on stderr')
     .addHelpText(
       'after',

@@ -4,6 +4,7 @@ import { fakeExternal, fakeHolders, fakeInline, fakePasswordPaths } from './migr
 import type { PlanItem } from './migrate-types.js';
 import type { PlanContext, ProviderFacts } from './plan.js';
 import { runMigration } from './run-migration.js';
+import { verifyMigration } from './verify.js';
 import type { SecretsProvider } from '../../core/providers/provider.js';
 
 const naming = { prefix: '', clusterName: 'openmetadata' };
@@ -202,4 +203,19 @@ test('a Fernet-wrapped reference (upstream) is unwrapped without a write', async
     (holders.doc('id-000000').connection as { config: { password: string } }).config.password,
     'secret:kept',
   );
+});
+
+test('verify re-reads: a deleted target Secret is missing, a field left in the source form is not migrated', async () => {
+  const { holders, src, dst } = world(4);
+  const c = ctx(src, dst);
+  await runMigration({ holders, source: src, target: dst, plan: c, rate: 0 });
+  const clean = await verifyMigration(holders, dst, c);
+  assert.deepEqual([clean.checked, clean.ok, clean.problems.length], [6, 6, 0]);
+  dst.data.delete('openmetadata-bot-e1-password');
+  (holders.doc('id-000002').connection as { config: Record<string, string> }).config.password = enc('pw-2');
+  const v = await verifyMigration(holders, dst, c);
+  assert.deepEqual(v.problems.map((p) => [p.problem, p.target]).sort(), [
+    ['missing', 'openmetadata-bot-e1-password'],
+    ['not-migrated', 'openmetadata-pipeline-e2-password'],
+  ]);
 });
