@@ -204,6 +204,32 @@ describe('auth', () => {
       /omsm_http_requests_total\{method="POST",route="\/api\/v1\/bots",status="201"\} 2/,
     );
 
+    // soft delete: the token stops working; restore brings bot and bot user (and the token) back
+    const soft = await s.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/bots/${bot.json().id}`,
+      headers: s.admin,
+    });
+    assert.equal(soft.statusCode, 200, soft.body);
+    assert.equal(
+      (await s.app.inject({ method: 'GET', url: SVC, headers: { authorization: `Bearer ${token2}` } }))
+        .statusCode,
+      401,
+    );
+    assert.ok(mem.peek(secretName));
+    const back = await s.app.inject({
+      method: 'PUT',
+      url: '/api/v1/bots/restore',
+      headers: s.admin,
+      payload: { id: bot.json().id },
+    });
+    assert.equal(back.statusCode, 200, back.body);
+    assert.equal(
+      (await s.app.inject({ method: 'GET', url: SVC, headers: { authorization: `Bearer ${token2}` } }))
+        .statusCode,
+      200,
+    );
+
     // hard delete of the bot removes its user and the Secret (upstream leaves it behind)
     const del = await s.app.inject({
       method: 'DELETE',

@@ -274,6 +274,10 @@ export function registerCrud(app: FastifyInstance, o: CrudOptions): void {
     async (request) => {
       const e = await o.repo().getById(request.body.id, 'deleted');
       const restored = await o.repo().update(e, (cur) => ({ doc: cur.doc, deleted: false }));
+      // Companions deleted with the entity come back with it (a bot's bot user).
+      for (const k of (await o.companions?.(app, restored)) ?? []) {
+        if (k.entity.deleted) await k.repo.update(k.entity, (cur) => ({ doc: cur.doc, deleted: false }));
+      }
       return view(restored, 'admin');
     },
   );
