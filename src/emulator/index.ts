@@ -156,6 +156,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Kube
   const authz = new Authorizer(store);
   const audit = new AuditLog(options.auditFile);
 
+  // The ServiceAccount controller's job: every namespace gets a `default` ServiceAccount.
+  store.subscribe(NS, (ev) => {
+    const name = (ev.obj.metadata as Obj).name as string;
+    if (ev.type === 'ADDED' && !store.get(SA, name, 'default')) {
+      registry.create(SA, name, { metadata: { name: 'default' } }, adminOptions());
+    }
+  });
+
   if (saved) {
     for (const o of saved.objects) {
       const def = resourceForKind(String(o.apiVersion), String(o.kind));
