@@ -116,6 +116,8 @@ export interface MigrationReport {
   readonly totals: Counts;
   /** Every failed or conflicting item, with its reason (names only). */
   readonly problems: readonly ItemResult[];
+  /** Problems beyond the first 1,000, counted but not listed. */
+  readonly problemsOmitted?: number;
   /** 0 all done, 1 failed, 3 partial. */
   readonly exitCode: 0 | 1 | 3;
 }

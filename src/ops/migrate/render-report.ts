@@ -5,6 +5,9 @@
  */
 import { ENTITY_TYPES, type MigrationReport, type PlanItem } from './migrate-types.js';
 
+/** Problems listed one by one in the text report; the rest are grouped by reason. */
+const SHOWN = 20;
+
 /** One plan line: status, entity, field, source kind and target name. */
 export function planLine(i: PlanItem): string {
   const src = i.source.kind === 'reference' ? `secret:${i.source.name ?? '?'}` : i.source.kind;
@@ -26,10 +29,25 @@ export function renderReportText(r: MigrationReport): string {
   lines.push(`  ${'total'.padEnd(10)}${keys.map((k) => String(r.totals[k]).padStart(15)).join('')}`);
   if (r.problems.length > 0) {
     lines.push('Problems:');
-    for (const p of r.problems) {
+    for (const p of r.problems.slice(0, SHOWN)) {
       lines.push(
         `  ${p.outcome.padEnd(8)} ${p.entityKind}/${p.entityName} ${p.field} -> ${p.target}: ${p.reason ?? ''}`,
       );
+    }
+    const rest = r.problems.length - Math.min(SHOWN, r.problems.length) + (r.problemsOmitted ?? 0);
+    if (rest > 0) {
+      // The same cause usually fails everything (a missing verb, an unreachable server): group it,
+      // with the names in each reason blanked so equal causes count together.
+      const byReason = new Map<string, number>();
+      for (const p of r.problems.slice(SHOWN)) {
+        const key = (p.reason ?? '').replace(/"[^"]*"|[a-z0-9]+(-[a-z0-9]+){2,}/g, '…');
+        byReason.set(key, (byReason.get(key) ?? 0) + 1);
+      }
+      lines.push(`  ... and ${rest} more (all of them with --json), by reason:`);
+      for (const [reason, n] of [...byReason].sort((a, b) => b[1] - a[1]).slice(0, 10))
+        lines.push(`    ${n} × ${reason}`);
+      if (r.problemsOmitted)
+        lines.push(`    ${r.problemsOmitted} beyond the first ${r.problems.length}, counted only`);
     }
   }
   const verdict =

@@ -5,6 +5,7 @@ import type { PlanItem } from './migrate-types.js';
 import type { PlanContext, ProviderFacts } from './plan.js';
 import { runMigration } from './run-migration.js';
 import { verifyMigration } from './verify.js';
+import { renderReportText } from './render-report.js';
 import type { SecretsProvider } from '../../core/providers/provider.js';
 
 const naming = { prefix: '', clusterName: 'openmetadata' };
@@ -218,4 +219,18 @@ test('verify re-reads: a deleted target Secret is missing, a field left in the s
     ['missing', 'openmetadata-bot-e1-password'],
     ['not-migrated', 'openmetadata-pipeline-e2-password'],
   ]);
+});
+
+test('the text report lists 20 problems and groups the rest by reason', async () => {
+  const { holders, src, dst } = world(40);
+  dst.failNextStores = 1000;
+  const r = await runMigration({ holders, source: src, target: dst, plan: ctx(src, dst), rate: 0 });
+  assert.equal(r.problems.length, 60);
+  const text = renderReportText(r);
+  assert.equal(text.split('\n').filter((l) => l.startsWith('  failed ')).length, 20);
+  assert.match(
+    text,
+    /\.\.\. and 40 more \(all of them with --json\), by reason:\n {4}40 × OMSM_ERR_SECRET_UNAVAILABLE/,
+  );
+  assert.match(text, /Failed: nothing could be migrated/);
 });

@@ -51,6 +51,9 @@ export interface MigrationOptions {
   readonly progress?: ProgressSink;
 }
 
+/** Failed/conflicting items kept for the report; beyond this only counted. */
+export const MAX_PROBLEMS = 1000;
+
 const PLAN_OUTCOME: Record<PlanItem['status'], Outcome> = {
   migrate: 'migrated',
   'already-there': 'already-there',
@@ -97,12 +100,17 @@ export async function runMigration(opts: MigrationOptions): Promise<MigrationRep
   const totals = emptyCounts();
   const problems: ItemResult[] = [];
   let entities = 0;
+  let problemsOmitted = 0;
 
   const record = (results: readonly ItemResult[]): void => {
     for (const r of results) {
       byType[r.entityType][r.outcome]++;
       totals[r.outcome]++;
-      if (r.outcome === 'failed' || r.outcome === 'conflict') problems.push(r);
+      if (r.outcome === 'failed' || r.outcome === 'conflict') {
+        // Bounded, so memory stays flat even when every item fails (the counts stay exact).
+        if (problems.length < MAX_PROBLEMS) problems.push(r);
+        else problemsOmitted++;
+      }
     }
     opts.progress?.entityDone(results);
   };
@@ -156,6 +164,7 @@ export async function runMigration(opts: MigrationOptions): Promise<MigrationRep
     byType,
     totals,
     problems,
+    ...(problemsOmitted > 0 ? { problemsOmitted } : {}),
     exitCode: exitCodeFor(totals),
   };
 }
