@@ -12,6 +12,7 @@ import { after, before, test } from 'node:test';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { OmsmConfig } from '../src/core/config/config-types.js';
 import { loadConfig } from '../src/core/config/load-config.js';
+import { asOmsmError } from '../src/core/errors.js';
 import { type KubeEmulator, startEmulator } from '../src/emulator/index.js';
 import { openMigration, sourceConfig } from '../src/ops/migrate/open-migration.js';
 import type { MigrationReport } from '../src/ops/migrate/migrate-types.js';
@@ -219,6 +220,39 @@ test('dry-run names an unmanaged Secret under a target name as a conflict; apply
     assert.equal(r.totals.migrated, 2);
     assert.equal(r.totals.conflict, 1);
     assert.match(r.problems[0]!.reason!, /OMSM_ERR_SECRET_NOT_OURS/);
+  } finally {
+    await fresh.drop();
+  }
+});
+
+test('a target identity missing a verb stops before any write, naming the Role (exit 1)', async () => {
+  const fresh = await freshDatabase('sqlite');
+  try {
+    await seedDatabase(fresh.config, { services: 2, bots: 0, pipelines: 0 });
+    await emu.apply([
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'om-w' } },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata: { name: 'read-only', namespace: 'om-w' },
+        rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }],
+      },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: 'read-only', namespace: 'om-w' },
+        subjects: [{ kind: 'ServiceAccount', name: 'openmetadata-secrets-sa', namespace: 'om' }],
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'read-only' },
+      },
+    ]);
+    const cfg = loadConfig({ path: writeConfig('w.yaml', 'kubernetes', 'om-w', fresh.config.name), env: {} });
+    await assert.rejects(
+      openMigration(cfg, sourceConfig(cfg, {}, {}), { deleteSource: false, dryRun: false }),
+      (e: unknown) =>
+        asOmsmError(e)?.code === 'OMSM_ERR_KUBE_ACCESS' &&
+        /create, update, delete|create/.test((e as Error).message),
+    );
+    assert.deepEqual(await secretNames('om-w'), []);
   } finally {
     await fresh.drop();
   }

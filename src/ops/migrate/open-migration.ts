@@ -129,17 +129,22 @@ export async function openMigration(
   assertDistinct(source, target);
   const opened: { close(): Promise<void> }[] = [];
   try {
-    // Never fail the start on the access self-check: every item reports its own 403 precisely.
-    const quiet = (c: OmsmConfig): OmsmConfig => ({
+    // Apply checks access first (SelfSubjectAccessReview): a missing verb stops the run before any
+    // write, with the Role that fixes it, instead of failing every item with the same 403. A check
+    // that cannot tell (Unknown) does not stop it. Dry-run plans whatever the permissions.
+    const access = (c: OmsmConfig): OmsmConfig => ({
       ...c,
       secretsManagerConfiguration: {
         ...c.secretsManagerConfiguration,
-        parameters: { ...c.secretsManagerConfiguration.parameters, accessCheck: 'off' },
+        parameters: {
+          ...c.secretsManagerConfiguration.parameters,
+          accessCheck: options.dryRun ? 'off' : 'fail',
+        },
       },
     });
-    const src = await openProvider(quiet(source), { readOnly: !options.deleteSource });
+    const src = await openProvider(access(source), { readOnly: !options.deleteSource });
     opened.push(src);
-    const dst = await openProvider(quiet(target), { readOnly: options.dryRun });
+    const dst = await openProvider(access(target), { readOnly: options.dryRun });
     opened.push(dst);
     const { db } = openDatabase(target.database);
     opened.push({ close: () => db.destroy() });
