@@ -144,7 +144,7 @@ const gc = runInNewContext('gc') as () => void;
 
 /**
  * Peak live heap of this thread (the engine; the emulator has its own isolate), MiB above the level
- * at start. Sampled after a full GC every 500 ms: the peak of raw heapUsed mostly measures how long
+ * at start. Sampled after a full GC every second: the peak of raw heapUsed mostly measures how long
  * V8 waited before collecting garbage, which grows with the run, not what the run keeps alive.
  */
 function heapPeak(): { stop(): number } {
@@ -154,7 +154,7 @@ function heapPeak(): { stop(): number } {
   const t = setInterval(() => {
     gc();
     peak = Math.max(peak, process.memoryUsage().heapUsed);
-  }, 500);
+  }, 1000);
   return {
     stop() {
       clearInterval(t);
@@ -289,7 +289,7 @@ export async function run(): Promise<BenchResult[]> {
         baseline: smallRun.heap,
         unit: 'MiB',
         ratio: smallRun.heap / Math.max(0.1, bigRun.heap),
-        note: `live heap (sampled after GC every 500 ms) above the start level, engine thread only; flat when ≈ equal at ${N / SMALL}× the secrets`,
+        note: `live heap (sampled after GC every second) above the start level, engine thread only; flat when ≈ equal at ${N / SMALL}× the secrets`,
       },
     ];
   } finally {
