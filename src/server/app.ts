@@ -9,7 +9,8 @@
  * const app = await buildServer({ config, secrets, schemas });
  * const res = await app.inject({ method: 'GET', url: '/healthz' });
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { ERRORS, omsmError } from '../core/errors.js';
 import { silentLogger } from '../core/logging.js';
 import type { ServerDeps } from './deps.js';
 import { repositoriesPlugin } from './entities/entity-repository.js';
@@ -26,6 +27,23 @@ import { openApiCollector } from './routes/openapi.js';
 
 /** Largest request body: a Secret holds at most 1 MiB, and configs hold several. */
 export const BODY_LIMIT = 4 * 1024 * 1024;
+/** Deepest nesting of objects and arrays accepted in a body (upstream configs stay under 10). */
+export const MAX_BODY_DEPTH = 64;
+export const MAX_PARAM_LENGTH = 2048;
+
+/** Nesting depth of `value`, counted without recursion; stops counting past `limit`. */
+export function nestingDepth(value: unknown, limit: number): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d + 1 > max) max = d + 1;
+    if (max > limit) return max;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, d + 1]);
+  }
+  return max;
+}
 
 /**
  * Builds (and readies) the server.
@@ -36,6 +54,17 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger ?? silentLogger(),
     bodyLimit: BODY_LIMIT,
+    // Entity names are up to 256 characters, more once URL-encoded.
+    maxParamLength: MAX_PARAM_LENGTH,
+    // Fastify's own early refusals (URL too long or malformed) speak the catalogue too.
+    frameworkErrors: (err, _request, reply) => {
+      const status = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
+      (reply as FastifyReply).status(status).send({
+        code: 'OMSM_ERR_API_INVALID',
+        message: status === 414 ? 'a path parameter is too long' : 'the URL is malformed',
+        fix: ERRORS.OMSM_ERR_API_INVALID.fix,
+      });
+    },
     // Unknown body fields are errors (as upstream's Jackson rejects them), never silently dropped.
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true },
@@ -51,6 +80,16 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.addHook('onSend', async (_request, reply, payload) => {
     if (closing) reply.header('connection', 'close');
     return payload;
+  });
+  // Deeply nested bodies are refused before anything walks them recursively (validation, masking
+  // and deep copies would overflow the stack and answer 500).
+  app.addHook('preValidation', async (request) => {
+    const depth = nestingDepth(request.body, MAX_BODY_DEPTH);
+    if (depth > MAX_BODY_DEPTH) {
+      throw omsmError('OMSM_ERR_API_INVALID', `the body is nested more than ${MAX_BODY_DEPTH} levels deep`, {
+        path: 'body',
+      });
+    }
   });
   app.setSerializerCompiler(serializerCompiler);
   app.setValidatorCompiler(validatorCompiler);

@@ -72,7 +72,7 @@ export const idParams = {
 
 export const nameParams = {
   type: 'object',
-  properties: { name: { type: 'string', minLength: 1, maxLength: 1024 } },
+  properties: { name: { type: 'string', minLength: 1, maxLength: 2048 } },
   required: ['name'],
 } as const;
 
