@@ -4,6 +4,8 @@
  * A doctor check result: one line of output, OK or a fix. `warn` is shown but does not fail the run
  * (e.g. the public default Fernet key); `skip` says why a check did not apply.
  */
+import type { KubernetesConnection } from '../../kubernetes/index.js';
+
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
 export interface CheckResult {
@@ -45,4 +47,19 @@ export interface KubeProbe {
     verb: string,
   ): Promise<{ allowed: boolean; denied?: boolean; evaluationError?: string }>;
   close(): void;
+}
+
+export interface DoctorOptions {
+  readonly configPath: string;
+  /** `server` checks create/get/update/delete; `ingestion` checks get only. */
+  readonly role?: 'server' | 'ingestion';
+  /** Also check `list` (what `omsm secrets orphans` needs). */
+  readonly withList?: boolean;
+  /** A workflow YAML whose loader and namespace ingestion would use. */
+  readonly workflowPath?: string;
+  /** Use this kubeconfig instead of the configured connection (check another identity). */
+  readonly kubeconfig?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  /** How to reach Kubernetes; default the client-node probe. */
+  readonly probe?: (connection: KubernetesConnection) => KubeProbe | Promise<KubeProbe>;
 }
