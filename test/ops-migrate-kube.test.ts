@@ -257,3 +257,18 @@ test('a target identity missing a verb stops before any write, naming the Role (
     await fresh.drop();
   }
 });
+
+test('two kubeconfigs reaching the same server and namespace are refused as source and target', async () => {
+  const cfg = loadConfig({
+    path: writeConfig('same.yaml', 'kubernetes', 'om', join(dir, 'unused.db')),
+    env: {},
+  });
+  await assert.rejects(
+    openMigration(cfg, sourceConfig(cfg, { fromKubeconfig: emu.kubeconfigPath, fromNamespace: 'om' }, {}), {
+      deleteSource: true,
+      dryRun: false,
+    }),
+    (e: unknown) =>
+      asOmsmError(e)?.code === 'OMSM_ERR_USAGE' && /same API server and namespace/.test((e as Error).message),
+  );
+});

@@ -108,6 +108,31 @@ export function assertDistinct(source: OmsmConfig, target: OmsmConfig): void {
   }
 }
 
+/**
+ * Two kubeconfigs can reach the same API server: same server URL and namespace means the same
+ * Secrets, and `--delete-source` would delete the only copy. Refused as a usage error.
+ * @throws OmsmError OMSM_ERR_USAGE; OMSM_ERR_KUBE_CONFIG when a kubeconfig cannot be read.
+ */
+async function assertDistinctClusters(source: OmsmConfig, target: OmsmConfig): Promise<void> {
+  const k = await import('../../kubernetes/index.js');
+  const where = (c: OmsmConfig) => {
+    const p = c.secretsManagerConfiguration.parameters;
+    const kc = k.loadKubeConfig({
+      inCluster: p.inCluster,
+      kubeconfigPath: p.kubeconfigPath,
+      namespace: p.namespace,
+    });
+    return `${kc.getCurrentCluster()?.server ?? ''} ${p.namespace}`;
+  };
+  if (where(source) === where(target)) {
+    throw omsmError(
+      'OMSM_ERR_USAGE',
+      `source and target reach the same API server and namespace (${describeProvider(target)}): they hold the same Secrets`,
+      { path: '--from-kubeconfig' },
+    );
+  }
+}
+
 export interface OpenedMigration {
   readonly source: SecretsProvider;
   readonly target: SecretsProvider;
@@ -127,6 +152,12 @@ export async function openMigration(
   options: { readonly deleteSource: boolean; readonly dryRun: boolean },
 ): Promise<OpenedMigration> {
   assertDistinct(source, target);
+  if (
+    source.secretsManagerConfiguration.secretsManager === 'kubernetes' &&
+    target.secretsManagerConfiguration.secretsManager === 'kubernetes'
+  ) {
+    await assertDistinctClusters(source, target);
+  }
   const opened: { close(): Promise<void> }[] = [];
   try {
     // Apply checks access first (SelfSubjectAccessReview): a missing verb stops the run before any
