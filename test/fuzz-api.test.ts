@@ -20,7 +20,7 @@ import { CANARY_PATTERN, canary } from './support/canary.js';
 import { buildTestServer, kubeProvider, startTestEmulator, type TestServer } from './server-helpers.js';
 
 const NS = 'omsm-fuzz';
-const RUNS = 120;
+const RUNS = 80;
 
 let emulator: KubeEmulator;
 let core: CoreV1Api;
@@ -349,19 +349,14 @@ describe('HTTP API fuzz (in-process server, sqlite, kubernetes provider on kube-
 
   const pathPart = fc.oneof(
     { weight: 6, arbitrary: fc.constant('<fixture>') },
-    // At most 100 characters once encoded: longer path parameters hit a known bug pinned in
-    // test/hostile-api.test.ts (Fastify's own 414 body, no OMSM_ERR_ code).
-    fc.string({ maxLength: 40 }).map((x) =>
-      encodeURIComponent(x)
-        .slice(0, 100)
-        .replace(/%[0-9A-F]?$/, ''),
-    ),
+    fc.string({ maxLength: 40 }).map((x) => encodeURIComponent(x)),
     fc.constantFrom(
       '%2F..%2F',
       '..',
       '%00',
       '%0d%0aX-Injected:%201',
       'a'.repeat(100),
+      'a'.repeat(3000),
       '00000000-0000-0000-0000-000000000000',
     ),
   );
