@@ -277,10 +277,8 @@ test('the airflow loader on a random [openmetadata_secrets_manager] section: a c
 });
 
 // Python's str.strip() treats U+001C..U+001F and U+0085 as blanks and U+FEFF not; JavaScript's
-// trim() the other way round. Found by the differential above; minor (no real airflow.cfg holds
-// them), so tracked as a todo rather than a failure.
-test('KNOWN DIFFERENCE: a value line starting with U+001C/U+0085 is stripped as Python does', {
-  todo: 'config-parser.ts trims with JavaScript rules, not str.strip()',
+// trim() the other way round. Found by the differential above; the parser now strips as Python does.
+test('a value line starting with U+001C/U+0085 is stripped as Python does', {
   skip: python.status !== 0,
 }, () => {
   for (const ch of ['\u001c', '\u001f', '\u0085', '\ufeff']) {

@@ -228,16 +228,16 @@ function codeOf(text: string): string {
   }
 }
 
-test('BUG: an alias to an undefined YAML anchor is an OMSM_ERR_CONFIG_INVALID, not a raw ReferenceError', () => {
+test('an alias to an undefined YAML anchor is an OMSM_ERR_CONFIG_INVALID, not a raw ReferenceError', () => {
   assert.equal(codeOf('clusterName: *nowhere\n'), 'OMSM_ERR_CONFIG_INVALID');
 });
 
-test('BUG: a YAML alias bomb ("billion laughs") is an OMSM_ERR_CONFIG_INVALID, not a raw ReferenceError', () => {
+test('a YAML alias bomb ("billion laughs") is an OMSM_ERR_CONFIG_INVALID, not a raw ReferenceError', () => {
   const level = (n: string, of: string) => `${n}: &${n} [${Array(10).fill(`*${of}`).join(',')}]\n`;
   const text = `a: &a [${Array(10).fill('"x"').join(',')}]\n${level('b', 'a')}${level('c', 'b')}${level('d', 'c')}e: [${Array(10).fill('*d').join(',')}]\n`;
   assert.equal(codeOf(text), 'OMSM_ERR_CONFIG_INVALID');
 });
 
-test('BUG: a self-referencing YAML alias in a checked key is an OMSM_ERR_CONFIG_INVALID, not a TypeError', () => {
+test('a self-referencing YAML alias in a checked key is an OMSM_ERR_CONFIG_INVALID, not a TypeError', () => {
   assert.equal(codeOf('clusterName: &a [*a]\n'), 'OMSM_ERR_CONFIG_INVALID');
 });

@@ -83,7 +83,7 @@ export function loadConfig(options: LoadConfigOptions = {}): OmsmConfig {
       })),
     );
   }
-  const raw: unknown = doc.toJS() ?? {};
+  const raw = toPlainObject(doc);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw validationError('OMSM_ERR_CONFIG_INVALID', [
       {
@@ -150,8 +150,36 @@ function valueAt(raw: unknown, path: (string | number)[]): unknown {
   return v;
 }
 
+/**
+ * The document as plain data. Aliases are where YAML turns hostile: an alias to an undefined anchor,
+ * and "billion laughs" expansion, make `toJS` throw; both are config errors, not crashes. The alias
+ * budget is small because a real openmetadata.yaml uses none.
+ */
+function toPlainObject(doc: ReturnType<typeof parseDocument>): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (err) {
+    const why =
+      err instanceof Error && /alias/i.test(err.message) ? err.message.split('\n')[0] : 'unreadable YAML';
+    throw validationError('OMSM_ERR_CONFIG_INVALID', [
+      {
+        path: '',
+        code: 'yaml_alias',
+        message: `YAML aliases cannot be expanded: ${why}`,
+        fix: 'Define every anchor before its alias (&name ... *name) and do not nest aliases deeply.',
+      },
+    ]);
+  }
+}
+
+/** Short JSON rendering of a non-secret value for a message; cycles (YAML self-aliases) are safe. */
 function render(value: unknown): string {
-  const s = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+  let s: string;
+  try {
+    s = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+  } catch {
+    s = Array.isArray(value) ? '[...]' : typeof value === 'object' ? '{...}' : String(value);
+  }
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
