@@ -18,19 +18,15 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { asOmsmError, omsmError } from '../../core/errors.js';
-import { toReference } from '../../core/naming/reference.js';
-import { type NamingContext, type SecretId, secretId } from '../../core/naming/secret-name.js';
-import type {
-  FieldPath,
-  JsonObject,
-  JsonValue,
-  SecretsManager,
-} from '../../core/secrets/secrets-manager-types.js';
-import { MASK } from '../../core/secrets/secrets-manager-types.js';
+import type { NamingContext } from '../../core/naming/secret-name.js';
+import type { JsonObject, SecretsManager } from '../../core/secrets/secrets-manager-types.js';
 import type { EntityStore, StoredEntity } from '../db/entity-store.js';
 import { isStale } from '../db/entity-store.js';
 import type { ConfigValidator } from './config-validator.js';
 import { configAt, type EntityKind, type SecretSlot, withConfigAt } from './kinds.js';
+import { getAt, type Owned, ownSecret, planClears, type Touch, touches, undo } from './secret-bookkeeping.js';
+
+export { getAt };
 
 export interface WriterContext {
   readonly store: EntityStore;
@@ -63,41 +59,6 @@ export function validateSlots(
     ctx.validator.validate(slot.scope.schema, configAt(doc, slot.pointer)!, slot.pointer.join('.'));
   }
   return slots;
-}
-
-/**
- * A Secret a write may touch: computed before the first backend call, so a failure half-way
- * through `encrypt` (which does not undo its own earlier stores) can still be undone.
- */
-interface Touch {
-  readonly id: SecretId;
-  readonly stored: string;
-  /** Present when the Secret already held this entity's previous value (overwritten in place). */
-  readonly restore?: {
-    readonly slot: SecretSlot;
-    readonly prev: JsonObject;
-    readonly path: FieldPath;
-    value?: string;
-  };
-}
-
-function touches(
-  ctx: WriterContext,
-  slot: SecretSlot,
-  next: JsonObject,
-  prev: JsonObject | undefined,
-): Touch[] {
-  if (ctx.secrets.provider.inline) return [];
-  const out: Touch[] = [];
-  for (const path of ctx.secrets.passwordPaths(slot.scope.schema, next)) {
-    const v = getAt(next, path);
-    if (typeof v !== 'string' || v === '' || v === MASK || v.startsWith('secret:')) continue;
-    const id = secretId(ctx.naming, [...slot.scope.parts, ...path.map(String)]);
-    const stored = toReference(id.name);
-    const before = prev ? getAt(prev, path) : undefined;
-    out.push(before === stored ? { id, stored, restore: { slot, prev: prev!, path } } : { id, stored });
-  }
-  return out;
 }
 
 /**
@@ -235,59 +196,6 @@ async function updateOnce(
   }
 }
 
-/** A Secret omsm wrote for this very field (a reference the user typed in is not). */
-interface Owned {
-  readonly stored: string;
-  readonly id: SecretId;
-}
-
-function ownSecret(
-  ctx: WriterContext,
-  slot: SecretSlot,
-  path: FieldPath,
-  stored: JsonValue | undefined,
-): Owned | undefined {
-  if (typeof stored !== 'string' || !stored.startsWith('secret:')) return undefined;
-  const id = secretId(ctx.naming, [...slot.scope.parts, ...path.map(String)]);
-  return stored === toReference(id.name) ? { stored, id } : undefined;
-}
-
-/**
- * Previous secrets an update clears: omsm's own are deleted only after the row is committed;
- * a user's reference to their own Secret is dropped from the row and never deleted.
- */
-function planClears(ctx: WriterContext, slot: SecretSlot, prev: JsonObject, next: JsonObject) {
-  const cleared: Owned[] = [];
-  let previousWithoutCleared = prev;
-  for (const path of ctx.secrets.passwordPaths(slot.scope.schema, prev)) {
-    const stored = getAt(prev, path);
-    if (typeof stored !== 'string' || !stored.startsWith('secret:')) continue;
-    const v = getAt(next, path);
-    if (v === undefined || v === null || v === '') {
-      const own = ownSecret(ctx, slot, path, stored);
-      if (own) cleared.push(own);
-      previousWithoutCleared = setAt(previousWithoutCleared, path, null);
-    }
-  }
-  return { cleared, previousWithoutCleared };
-}
-
-/** Best-effort compensation: delete new secrets, write back overwritten ones. Never throws. */
-async function undo(ctx: WriterContext, touched: readonly Touch[]): Promise<void> {
-  for (const t of touched) {
-    try {
-      if (!t.restore) {
-        // With the id, the provider refuses to delete a Secret another entity owns.
-        await ctx.secrets.provider.delete(t.stored, t.id);
-      } else if (t.restore.value !== undefined) {
-        await ctx.secrets.provider.store(t.id, t.restore.value, { hint: 'existing' });
-      }
-    } catch (err) {
-      ctx.log?.error({ err, secretName: t.stored }, 'could not undo a secret write after a failed request');
-    }
-  }
-}
-
 /**
  * Hard delete: the entity's secrets first (idempotent), then the row. A failure half-way leaves the
  * row, so repeating the DELETE finishes the job; no Secret is ever left without its entity.
@@ -308,25 +216,4 @@ export async function deleteSecretsOf(ctx: WriterContext, kind: EntityKind, e: S
     const cfg = configAt(e.doc, slot.pointer);
     if (cfg) await ctx.secrets.deleteAll(slot.scope, cfg);
   }
-}
-
-export function getAt(obj: JsonValue | undefined, path: FieldPath): JsonValue | undefined {
-  let v: JsonValue | undefined = obj;
-  for (const p of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<string | number, JsonValue>)[p];
-  }
-  return v;
-}
-
-function setAt(obj: JsonObject, path: FieldPath, value: JsonValue): JsonObject {
-  if (path.length === 0) return obj;
-  const [head, ...rest] = path as [string | number, ...(string | number)[]];
-  const copy: JsonObject | JsonValue[] = Array.isArray(obj) ? [...obj] : { ...obj };
-  const child = (copy as Record<string | number, JsonValue>)[head];
-  (copy as Record<string | number, JsonValue>)[head] =
-    rest.length === 0
-      ? value
-      : setAt(child !== null && typeof child === 'object' ? (child as JsonObject) : {}, rest, value);
-  return copy as JsonObject;
 }
