@@ -47,7 +47,13 @@ export const metricsPlugin = fp(
       requests.inc(labels);
       duration.observe(labels, reply.elapsedTime / 1000);
     });
-    app.get('/metrics', { config: { auth: ['admin'] } }, async (_request, reply) => {
+    const text = { type: 'string' } as const;
+    const errorBody = {
+      type: 'object',
+      properties: { code: { type: 'string' }, message: { type: 'string' }, fix: { type: 'string' } },
+    } as const;
+    const response = { 200: text, '4xx': errorBody, '5xx': errorBody };
+    app.get('/metrics', { config: { auth: ['admin'] }, schema: { response } }, async (_request, reply) => {
       reply.type(registry.contentType);
       return registry.metrics();
     });
