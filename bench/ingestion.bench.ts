@@ -19,57 +19,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
 import { getOnlyRbac, seedSecret } from '../src/ingestion/test-support/emulator-fixture.js';
 import { openResolver } from '../src/ingestion/open-resolver.js';
 import { readWorkflowSettings } from '../src/ingestion/workflow-settings.js';
 import type { BenchResult } from './bench-types.js';
+import { EmulatorThread } from './emulator-thread.js';
 
 const N = 1000;
 const NS = 'secrets';
 
-/** kube-emulator in a worker thread, driven by messages (protocol of kubernetes-emulator.worker.ts). */
-class EmulatorThread {
-  readonly #worker: Worker;
-  readonly #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  #next = 1;
-  readonly ready: Promise<unknown>;
-
-  constructor() {
-    // Node 20 loads a worker's entry before `--import` hooks apply, so register tsx first.
-    const entry = new URL('./kubernetes-emulator.worker.ts', import.meta.url).href;
-    this.#worker = new Worker(
-      `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`,
-      { eval: true, workerData: { namespaces: [NS] } },
-    );
-    this.ready = new Promise((resolve, reject) => {
-      this.#pending.set(0, { resolve, reject });
-      this.#worker.once('error', reject);
-    });
-    this.#worker.on('message', (m: { id: number; result?: unknown; error?: string }) => {
-      const p = this.#pending.get(m.id);
-      this.#pending.delete(m.id);
-      if (m.error !== undefined) p?.reject(new Error(m.error));
-      else p?.resolve(m.result);
-    });
-  }
-
-  call<T>(op: string, ...args: unknown[]): Promise<T> {
-    const id = this.#next++;
-    return new Promise<T>((resolve, reject) => {
-      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.#worker.postMessage({ id, op, args });
-    });
-  }
-
-  async close(): Promise<void> {
-    await this.call('close');
-    await this.#worker.terminate();
-  }
-}
-
 export async function run(): Promise<BenchResult[]> {
-  const emu = new EmulatorThread();
+  const emu = new EmulatorThread([NS]);
   await emu.ready;
   const root = mkdtempSync(join(tmpdir(), 'omsm-bench-ingest-'));
   try {
