@@ -15,7 +15,6 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { Worker } from 'node:worker_threads';
 import { CoreV1Api } from '@kubernetes/client-node';
 import type { OmsmConfig } from '../src/core/config/config-types.js';
 import { loadConfig } from '../src/core/config/load-config.js';
@@ -34,6 +33,7 @@ import { ConfigValidator } from '../src/server/entities/config-validator.js';
 import { createEntities, type NewEntity } from '../src/server/entities/entity-writer.js';
 import { SERVICE_TYPES, serviceKind } from '../src/server/entities/kinds.js';
 import type { BenchResult } from './bench-types.js';
+import { EmulatorThread } from './emulator-thread.js';
 
 const NS = 'bench-migrate';
 const FERNET_KEY = 'ihDpd4Cpz8vWcM0eNe3WGOK3TnZjhpF8ewVUlGP5pAM=';
@@ -41,42 +41,6 @@ const NAMING = { prefix: '', clusterName: 'openmetadata' };
 const N = Number(process.env.OMSM_BENCH_MIGRATE_N ?? 10_000);
 const SMALL = Math.max(1, Math.floor(N / 5));
 const UPSTREAM_SAMPLE = 40;
-
-/** kube-emulator in a worker thread (entry shared with bench/kubernetes.bench.ts). */
-class EmulatorThread {
-  readonly #worker: Worker;
-  readonly #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  #next = 1;
-  readonly ready: Promise<unknown>;
-  constructor() {
-    const entry = new URL('./kubernetes-emulator.worker.ts', import.meta.url).href;
-    this.#worker = new Worker(
-      `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`,
-      { eval: true, workerData: { namespaces: [NS] } },
-    );
-    this.ready = new Promise((resolve, reject) => {
-      this.#pending.set(0, { resolve, reject });
-      this.#worker.once('error', reject);
-    });
-    this.#worker.on('message', (m: { id: number; result?: unknown; error?: string }) => {
-      const p = this.#pending.get(m.id);
-      this.#pending.delete(m.id);
-      if (m.error !== undefined) p?.reject(new Error(m.error));
-      else p?.resolve(m.result);
-    });
-  }
-  call<T>(op: string, ...args: unknown[]): Promise<T> {
-    const id = this.#next++;
-    return new Promise<T>((resolve, reject) => {
-      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.#worker.postMessage({ id, op, args });
-    });
-  }
-  async close(): Promise<void> {
-    await this.call('close');
-    await this.#worker.terminate();
-  }
-}
 
 /** A SQLite database with `n` MySQL services, each holding one Fernet password. */
 async function seed(file: string, n: number, tag: string): Promise<void> {
@@ -239,7 +203,7 @@ async function upstreamRun(config: OmsmConfig, count: number): Promise<number> {
 
 export async function run(): Promise<BenchResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'omsm-bench-migrate-'));
-  const emu = new EmulatorThread();
+  const emu = new EmulatorThread([NS]);
   await emu.ready;
   try {
     await emu.call('apply', rbacObjects({ secretsNamespace: NS }));
