@@ -186,9 +186,9 @@ export class KubernetesProvider implements SecretsProvider {
     // a throttling server sees less traffic, not the same traffic later.
     return this.#limit(() =>
       withRetry(
-        async (signal) => {
+        async (timeoutMs) => {
           try {
-            return await fn({ signal });
+            return await fn({ timeoutMs });
           } catch (err) {
             throw mapKubeError(err, ctx);
           }

@@ -39,12 +39,13 @@ export function backoffMs(attempt: number, base: number, max: number, random: ()
 }
 
 /**
- * Runs `attempt` until it succeeds, fails for good, or the deadline passes. `attempt` receives an
- * AbortSignal that fires at the attempt's timeout and must throw already-mapped OmsmErrors.
+ * Runs `attempt` until it succeeds, fails for good, or the deadline passes. `attempt` receives the
+ * attempt's timeout in ms (the transport enforces it with one timer; an AbortSignal per attempt
+ * cost more CPU than the request itself) and must throw already-mapped OmsmErrors.
  * @throws the last OmsmError; OMSM_ERR_SECRET_UNAVAILABLE when the deadline passed before any try.
  */
 export async function withRetry<T>(
-  attempt: (signal: AbortSignal) => Promise<T>,
+  attempt: (timeoutMs: number) => Promise<T>,
   options: RetryOptions,
 ): Promise<T> {
   const sleep = options.sleep ?? defaultSleep;
@@ -63,9 +64,9 @@ export async function withRetry<T>(
         })
       );
     }
-    const signal = AbortSignal.timeout(Math.max(1, Math.ceil(Math.min(remaining, options.attemptTimeoutMs))));
+    const timeoutMs = Math.max(1, Math.ceil(Math.min(remaining, options.attemptTimeoutMs)));
     try {
-      return await attempt(signal);
+      return await attempt(timeoutMs);
     } catch (err) {
       if (!isRetryable(err)) throw err;
       lastError = err;

@@ -15,8 +15,10 @@ import type { SecretObject } from './secret-format.js';
 import { KeepAliveTransport, transportAuthentication } from './transport.js';
 
 export interface CallOptions {
-  /** Aborts the call (per-attempt timeout). */
+  /** Aborts the call. */
   readonly signal?: AbortSignal;
+  /** Gives up on the call after this many ms (the per-attempt timeout), as a `TimeoutError`. */
+  readonly timeoutMs?: number;
 }
 
 export interface SecretsApi {
@@ -63,8 +65,7 @@ export function createClientApis(
   const core = kc.makeApiClient(CoreV1Api);
   const authz = kc.makeApiClient(AuthorizationV1Api);
   const authMethods = transport ? { default: transportAuthentication(kc) } : undefined;
-  const opts = (o?: CallOptions) =>
-    transport ? { httpApi: transport.library(o?.signal), authMethods } : undefined;
+  const opts = (o?: CallOptions) => (transport ? { httpApi: transport.library(o), authMethods } : undefined);
 
   async function call<T>(fn: () => Promise<T>): Promise<T> {
     try {

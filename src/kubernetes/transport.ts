@@ -25,9 +25,35 @@ import {
   wrapHttpLibrary,
 } from '@kubernetes/client-node';
 
+/**
+ * An agent whose connection-pool key is computed once. Node's `getName` concatenates every TLS
+ * option of the request (the CA bundle and client key included) into a string per request; one
+ * transport only ever talks to one server with one set of TLS options, so the key is a constant.
+ */
+class FixedNameHttpsAgent extends https.Agent {
+  override getName(): string {
+    return 'omsm';
+  }
+}
+class FixedNameHttpAgent extends http.Agent {
+  override getName(): string {
+    return 'omsm';
+  }
+}
+
+/** The error a timed-out attempt is destroyed with (the error mapper reads its name as TIMEOUT). */
+function timeoutError(ms: number): Error {
+  const err = new Error(`the request took longer than ${ms} ms`);
+  err.name = 'TimeoutError';
+  return err;
+}
+
 export class KeepAliveTransport {
   readonly #agent: http.Agent;
   readonly #secure: boolean;
+  /** `scheme://host:port` of the cluster, to cut request URLs into a path without re-parsing. */
+  readonly #origin: string;
+  readonly #target: { protocol: string; hostname: string; port: string };
 
   /** True when `kc`'s cluster can use this transport (no proxy). */
   static supports(kc: KubeConfig): boolean {
@@ -38,15 +64,23 @@ export class KeepAliveTransport {
     const cluster = kc.getCurrentCluster();
     const user = kc.getCurrentUser();
     this.#secure = !cluster?.server.startsWith('http:');
+    const server = new URL(cluster?.server || 'https://localhost');
+    this.#origin = server.origin;
+    this.#target = {
+      protocol: server.protocol,
+      // URL keeps IPv6 literals bracketed; node:http wants them bare.
+      hostname: server.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: server.port,
+    };
     const common = { keepAlive: true, maxSockets, maxFreeSockets: maxSockets, scheduling: 'lifo' as const };
     if (!this.#secure) {
-      this.#agent = new http.Agent(common);
+      this.#agent = new FixedNameHttpAgent(common);
       return;
     }
     const ca = bufferFromFileOrString(cluster?.caFile, cluster?.caData);
     const cert = bufferFromFileOrString(user?.certFile, user?.certData);
     const key = bufferFromFileOrString(user?.keyFile, user?.keyData);
-    this.#agent = new https.Agent({
+    this.#agent = new FixedNameHttpsAgent({
       ...common,
       ...(ca ? { ca } : {}),
       ...(cert ? { cert } : {}),
@@ -56,44 +90,72 @@ export class KeepAliveTransport {
     });
   }
 
-  /** An `httpApi` for one call, aborted by `signal`. */
-  library(signal?: AbortSignal): HttpLibrary {
-    return wrapHttpLibrary({ send: (ctx: RequestContext) => this.send(ctx, signal) });
+  /** An `httpApi` for one call, aborted by `signal` or after `timeoutMs`. */
+  library(options: { signal?: AbortSignal; timeoutMs?: number } = {}): HttpLibrary {
+    return wrapHttpLibrary({ send: (ctx: RequestContext) => this.send(ctx, options) });
   }
 
-  /** Sends one request and reads the whole response. Rejects with Node's error (its `code` kept). */
-  send(ctx: RequestContext, signal?: AbortSignal): Promise<ResponseContext> {
+  /**
+   * Sends one request and reads the whole response. Rejects with Node's error (its `code` kept);
+   * after `timeoutMs` the request is destroyed with a `TimeoutError` (one plain timer, cleared when
+   * the response ends: cheaper than an AbortSignal per attempt).
+   */
+  send(
+    ctx: RequestContext,
+    options: { signal?: AbortSignal; timeoutMs?: number } = {},
+  ): Promise<ResponseContext> {
+    const { signal, timeoutMs } = options;
     const body = ctx.getBody();
     const headers: Record<string, string> = { ...(ctx.getHeaders() as Record<string, string>) };
     if (typeof body === 'string') headers['Content-Length'] = String(Buffer.byteLength(body));
     const mod = this.#secure ? https : http;
+    const url = ctx.getUrl();
+    const path = url.startsWith(`${this.#origin}/`) ? url.slice(this.#origin.length) : undefined;
+    const common = {
+      method: ctx.getHttpMethod(),
+      headers,
+      agent: this.#agent,
+      ...(signal ? { signal } : {}),
+    };
     return new Promise((resolve, reject) => {
-      const req = mod.request(
-        ctx.getUrl(),
-        { method: ctx.getHttpMethod(), headers, agent: this.#agent, ...(signal ? { signal } : {}) },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', reject);
-          res.on('aborted', () =>
-            reject(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })),
+      let timer: NodeJS.Timeout | undefined;
+      const fail = (err: unknown) => {
+        if (timer) clearTimeout(timer);
+        reject(err);
+      };
+      const onResponse = (res: http.IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', fail);
+        res.on('aborted', () => fail(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
+        res.on('end', () => {
+          if (timer) clearTimeout(timer);
+          const buf = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+          const out: Record<string, string> = {};
+          const raw = res.headers;
+          for (const k in raw) {
+            const v = raw[k];
+            if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+          }
+          resolve(
+            new ResponseContext(res.statusCode ?? 0, out, {
+              text: async () => buf.toString('utf8'),
+              binary: async () => buf,
+            }),
           );
-          res.on('end', () => {
-            const buf = Buffer.concat(chunks);
-            const out: Record<string, string> = {};
-            for (const [k, v] of Object.entries(res.headers)) {
-              if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
-            }
-            resolve(
-              new ResponseContext(res.statusCode ?? 0, out, {
-                text: async () => buf.toString('utf8'),
-                binary: async () => buf,
-              }),
-            );
-          });
-        },
-      );
-      req.on('error', reject);
+        });
+      };
+      // A path under the cluster's own origin skips Node's URL re-parse; anything else (never seen
+      // in practice) goes through the URL as before.
+      const req =
+        path !== undefined
+          ? mod.request({ ...this.#target, path, ...common }, onResponse)
+          : mod.request(url, common, onResponse);
+      req.on('error', fail);
+      if (timeoutMs !== undefined) {
+        timer = setTimeout(() => req.destroy(timeoutError(timeoutMs)), timeoutMs);
+        timer.unref();
+      }
       if (typeof body === 'string') req.end(body);
       else req.end();
     });
