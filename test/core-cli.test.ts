@@ -11,6 +11,8 @@ import { test } from 'node:test';
 import { configCheck } from '../src/cli/commands/config.js';
 import { secretNameOutput } from '../src/cli/commands/secret-name.js';
 import { asOmsmError } from '../src/core/errors.js';
+import { canary } from './support/canary.js';
+import { scanOutput } from './support/leak-guard.js';
 
 const BIN = new URL('../bin/omsm.js', import.meta.url).pathname;
 
@@ -21,6 +23,9 @@ function omsm(args: string[], env: Record<string, string> = {}) {
     ),
   );
   const r = spawnSync(process.execPath, [BIN, ...args], { env: { ...clean, ...env }, encoding: 'utf8' });
+  // None of these commands is meant to print a value: the leak guard checks both streams.
+  scanOutput(`omsm ${args.slice(0, 2).join(' ')} stdout`, r.stdout);
+  scanOutput(`omsm ${args.slice(0, 2).join(' ')} stderr`, r.stderr);
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -46,11 +51,13 @@ test('secret-name: a part that cleans to nothing exits 2 with the code', () => {
 });
 
 test('config check prints the effective config with secrets masked (exit 0)', () => {
-  const r = omsm(['config', 'check'], { DB_USER_PASSWORD: 'db-pass-123', OM_ADMIN_TOKEN: 'admin-tok-456' });
+  const dbPassword = canary();
+  const adminToken = canary();
+  const r = omsm(['config', 'check'], { DB_USER_PASSWORD: dbPassword, OM_ADMIN_TOKEN: adminToken });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /clusterName: openmetadata/);
   assert.match(r.stdout, /fernetKey: "\*{9}"/);
-  assert.ok(!r.stdout.includes('db-pass-123') && !r.stdout.includes('admin-tok-456'));
+  assert.ok(!r.stdout.includes(dbPassword) && !r.stdout.includes(adminToken));
   assert.ok(!r.stdout.includes('jJ/9sz0g0OHxsfxOoSfdFdmk3ysNmPRnH3TUAbz3IHA='));
 });
 
@@ -142,10 +149,11 @@ test('config check --output json is JSON with secrets masked', () => {
 });
 
 test('config check: a secret value in an invalid field is never printed', () => {
-  const e = withEnv({ DB_USER_PASSWORD: '[leaky-password-789]' }, () => failure(() => configCheck({})));
+  const leaky = canary();
+  const e = withEnv({ DB_USER_PASSWORD: `[${leaky}]` }, () => failure(() => configCheck({})));
   assert.equal(e.code, 'OMSM_ERR_CONFIG_INVALID');
   assert.match(e.message, /database\.password/);
-  assert.ok(!JSON.stringify({ m: e.message, d: e.details }).includes('leaky-password-789'));
+  assert.ok(!JSON.stringify({ m: e.message, d: e.details }).includes(leaky));
   assert.equal(e.exitCode, 2);
 });
 

@@ -30,15 +30,22 @@ interface Ctx {
   id(...parts: string[]): SecretId;
 }
 
+/**
+ * A value in the test suite's canary format (test/support/canary.ts; core may not import test/):
+ * the leak guard then proves no provider leaks it. Edge-case values that must have an exact shape
+ * (blank, `0`, reference-like) stay literal.
+ */
+const canary = (suffix = ''): string => `omsm-canary-${randomBytes(8).toString('hex')}${suffix}`;
+
 const VALUES: readonly (readonly [string, string])[] = [
-  ['ascii', 'hunter2'],
-  ['unicode', 'pässwörd ✓ 密码 🔐'],
+  ['ascii', canary()],
+  ['unicode', canary(' pässwörd ✓ 密码 🔐')],
   ['whitespace only', '   '],
-  ['multi-line PEM-like', '-----BEGIN KEY-----\nabc\ndef\n-----END KEY-----\n'],
+  ['multi-line PEM-like', `-----BEGIN KEY-----\n${canary()}\ndef\n-----END KEY-----\n`],
   ['zero', '0'],
   ['looks like a reference', 'secret:not-a-reference-really'],
-  ['json text', '{"a":[1,2,{"b":null}]}'],
-  ['long (64 KiB)', 'x'.repeat(64 * 1024)],
+  ['json text', `{"a":[1,2,{"b":"${canary()}"}]}`],
+  ['long (64 KiB)', canary('x'.repeat(64 * 1024))],
 ];
 
 async function rejectsWith(p: Promise<unknown>, code: ErrorCode): Promise<void> {
