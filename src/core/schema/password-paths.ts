@@ -35,8 +35,9 @@ export function walkPasswordPaths(
     const s = here.schema;
     const at = (schema: JsonSchema): SchemaNode => ({ schema, file: here.file });
     for (const sub of s.allOf ?? []) visit(at(sub), value, path, depth + 1);
-    const alternatives = [...(s.oneOf ?? []), ...(s.anyOf ?? [])].map((a) => registry.deref(at(a)));
-    for (const alt of choose(alternatives, value)) visit(alt, value, path, depth + 1);
+    if (s.oneOf || s.anyOf) {
+      for (const alt of choose(alternativesOf(registry, here), value)) visit(alt, value, path, depth + 1);
+    }
 
     if (typeof value === 'string' || (value === null && options.includeNull)) {
       if (s.format === 'password') found.set(JSON.stringify(path), [...path]);
@@ -61,11 +62,37 @@ export function walkPasswordPaths(
   return [...found.values()];
 }
 
+/** The oneOf/anyOf alternatives of a schema node, dereferenced; cached (schemas never change). */
+const alternativesCache = new WeakMap<JsonSchema, Map<string, SchemaNode[]>>();
+function alternativesOf(registry: SchemaRegistry, here: SchemaNode): SchemaNode[] {
+  const s = here.schema;
+  let byFile = alternativesCache.get(s);
+  let found = byFile?.get(here.file);
+  if (found) return found;
+  found = [...(s.oneOf ?? []), ...(s.anyOf ?? [])].map((a) => registry.deref({ schema: a, file: here.file }));
+  if (!byFile) {
+    byFile = new Map();
+    alternativesCache.set(s, byFile);
+  }
+  byFile.set(here.file, found);
+  return found;
+}
+
+const patterns = new Map<string, RegExp>();
+function patternFor(pattern: string): RegExp {
+  let re = patterns.get(pattern);
+  if (!re) {
+    re = new RegExp(pattern, 'u');
+    patterns.set(pattern, re);
+  }
+  return re;
+}
+
 function propertySchema(s: JsonSchema, key: string): JsonSchema | undefined {
   const direct = s.properties?.[key];
   if (direct) return direct;
   for (const [pattern, sub] of Object.entries(s.patternProperties ?? {})) {
-    if (new RegExp(pattern, 'u').test(key)) return sub;
+    if (patternFor(pattern).test(key)) return sub;
   }
   return typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined;
 }

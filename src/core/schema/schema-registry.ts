@@ -60,6 +60,7 @@ export class SchemaRegistry {
   readonly #byName = new Map<string, SchemaEntry>();
   readonly #byFile = new Map<string, SchemaEntry>();
   readonly #byId = new Map<string, SchemaEntry>();
+  readonly #derefCache = new WeakMap<JsonSchema, Map<string, SchemaNode>>();
   readonly dirs: readonly string[];
 
   /** @throws OmsmError OMSM_ERR_SCHEMA_INVALID for unreadable JSON or a duplicate name in one directory. */
@@ -124,6 +125,22 @@ export class SchemaRegistry {
    * @throws OmsmError OMSM_ERR_SCHEMA_INVALID for a dangling or circular `$ref`.
    */
   deref(node: SchemaNode): SchemaNode {
+    if (typeof node.schema.$ref !== 'string') return node;
+    // Schemas are immutable once loaded, so where a $ref chain ends is cached (the password walk
+    // follows the same refs for every entity of a migration).
+    let byFile = this.#derefCache.get(node.schema);
+    const hit = byFile?.get(node.file);
+    if (hit) return hit;
+    const resolved = this.#derefUncached(node);
+    if (!byFile) {
+      byFile = new Map();
+      this.#derefCache.set(node.schema, byFile);
+    }
+    byFile.set(node.file, resolved);
+    return resolved;
+  }
+
+  #derefUncached(node: SchemaNode): SchemaNode {
     let current = node;
     for (let hops = 0; typeof current.schema.$ref === 'string'; hops++) {
       if (hops > 32) throw invalid(current.file, `$ref loop at ${current.schema.$ref}`);
