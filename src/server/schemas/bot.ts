@@ -56,20 +56,19 @@ export const createUserBody = {
   additionalProperties: false,
 } as const;
 
+/** A bot's JWT auth mechanism `config`: the token and its expiry. */
+const jwtConfigProperties = {
+  JWTToken: { type: 'string' },
+  JWTTokenExpiry: { type: 'string' },
+  JWTTokenExpiresAt: { type: 'integer' },
+} as const;
+
 const maskedMechanism = {
   type: 'object',
   properties: {
     authType: { type: 'string' },
-    config: {
-      type: 'object',
-      properties: {
-        // Only the mask or a reference ever reaches this field (entityView masks it).
-        JWTToken: { type: 'string' },
-        JWTTokenExpiry: { type: 'string' },
-        JWTTokenExpiresAt: { type: 'integer' },
-      },
-      additionalProperties: false,
-    },
+    // Only the mask or a reference ever reaches config.JWTToken here (entityView masks it).
+    config: { type: 'object', properties: jwtConfigProperties, additionalProperties: false },
   },
   additionalProperties: false,
 } as const;
@@ -89,11 +88,7 @@ export const userEntity = {
 /** The one response that carries a bot's JWT in clear (admin only). */
 export const jwtAuthMechanism = {
   type: 'object',
-  properties: {
-    JWTToken: { type: 'string' },
-    JWTTokenExpiry: { type: 'string' },
-    JWTTokenExpiresAt: { type: 'integer' },
-  },
+  properties: jwtConfigProperties,
   additionalProperties: false,
 } as const;
 
