@@ -48,6 +48,82 @@ function timeoutError(ms: number): Error {
   return err;
 }
 
+/*
+ * One request's state, reached from module-level listeners through the request and response
+ * objects: no closures per request (under tsx each named closure also costs a defineProperty).
+ */
+interface Exchange {
+  readonly resolve: (r: ResponseContext) => void;
+  readonly reject: (err: unknown) => void;
+  timer: NodeJS.Timeout | undefined;
+  readonly chunks: Buffer[];
+}
+type Tagged = { omsmExchange?: Exchange };
+
+function exchangeOf(x: object): Exchange {
+  return (x as Tagged).omsmExchange!;
+}
+
+function fail(x: Exchange, err: unknown): void {
+  if (x.timer) clearTimeout(x.timer);
+  x.reject(err);
+}
+
+function onTimeout(req: http.ClientRequest, ms: number): void {
+  req.destroy(timeoutError(ms));
+}
+
+function onRequestError(this: http.ClientRequest, err: Error): void {
+  fail(exchangeOf(this), err);
+}
+
+function onResponse(this: http.ClientRequest, res: http.IncomingMessage): void {
+  (res as Tagged).omsmExchange = exchangeOf(this);
+  res.on('data', onData);
+  res.on('error', onResponseError);
+  res.on('aborted', onAborted);
+  res.on('end', onEnd);
+}
+
+function onData(this: http.IncomingMessage, chunk: Buffer): void {
+  exchangeOf(this).chunks.push(chunk);
+}
+
+function onResponseError(this: http.IncomingMessage, err: Error): void {
+  fail(exchangeOf(this), err);
+}
+
+function onAborted(this: http.IncomingMessage): void {
+  fail(exchangeOf(this), Object.assign(new Error('response aborted'), { code: 'ECONNRESET' }));
+}
+
+function onEnd(this: http.IncomingMessage): void {
+  const x = exchangeOf(this);
+  if (x.timer) clearTimeout(x.timer);
+  const buf = x.chunks.length === 1 ? x.chunks[0]! : Buffer.concat(x.chunks);
+  const out: Record<string, string> = {};
+  const raw = this.headers;
+  for (const k in raw) {
+    const v = raw[k];
+    if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  }
+  x.resolve(new ResponseContext(this.statusCode ?? 0, out, new BufferBody(buf)));
+}
+
+/** A response body already read in full. */
+class BufferBody {
+  readonly #buf: Buffer;
+  constructor(buf: Buffer) {
+    this.#buf = buf;
+  }
+  async text(): Promise<string> {
+    return this.#buf.toString('utf8');
+  }
+  async binary(): Promise<Buffer> {
+    return this.#buf;
+  }
+}
+
 export class KeepAliveTransport {
   readonly #agent: http.Agent;
   readonly #secure: boolean;
@@ -118,43 +194,18 @@ export class KeepAliveTransport {
       ...(signal ? { signal } : {}),
     };
     return new Promise((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const fail = (err: unknown) => {
-        if (timer) clearTimeout(timer);
-        reject(err);
-      };
-      const onResponse = (res: http.IncomingMessage) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', fail);
-        res.on('aborted', () => fail(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
-        res.on('end', () => {
-          if (timer) clearTimeout(timer);
-          const buf = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-          const out: Record<string, string> = {};
-          const raw = res.headers;
-          for (const k in raw) {
-            const v = raw[k];
-            if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
-          }
-          resolve(
-            new ResponseContext(res.statusCode ?? 0, out, {
-              text: async () => buf.toString('utf8'),
-              binary: async () => buf,
-            }),
-          );
-        });
-      };
+      const exchange: Exchange = { resolve, reject, timer: undefined, chunks: [] };
       // A path under the cluster's own origin skips Node's URL re-parse; anything else (never seen
       // in practice) goes through the URL as before.
       const req =
         path !== undefined
           ? mod.request({ ...this.#target, path, ...common }, onResponse)
           : mod.request(url, common, onResponse);
-      req.on('error', fail);
+      (req as Tagged).omsmExchange = exchange;
+      req.on('error', onRequestError);
       if (timeoutMs !== undefined) {
-        timer = setTimeout(() => req.destroy(timeoutError(timeoutMs)), timeoutMs);
-        timer.unref();
+        exchange.timer = setTimeout(onTimeout, timeoutMs, req, timeoutMs);
+        exchange.timer.unref();
       }
       if (typeof body === 'string') req.end(body);
       else req.end();
