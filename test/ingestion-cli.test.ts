@@ -6,58 +6,21 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { parse } from 'yaml';
-import {
-  type IngestionFixture,
-  SECRETS_NS,
-  startIngestionFixture,
-  workflowYaml,
-} from '../src/ingestion/test-support/emulator-fixture.js';
-import { canary } from './support/canary.js';
+import { SECRETS_NS, workflowYaml } from '../src/ingestion/test-support/emulator-fixture.js';
+import { envFor, source, useResolveFixture, values } from './ingestion-support.js';
 import { runCli } from './support/cli.js';
 
-let fx: IngestionFixture;
-const values = {
-  'openmetadata-database-mysql-prod-password': canary(),
-  'openmetadata-bot-ingestion-bot-config-jwttoken': canary(),
-  'openmetadata-database-mysql-prod-sslkey': canary(' ünïcode ✓\nline 2'),
-};
-const source = {
-  username: 'openmetadata_user',
-  authType: { password: 'secret:openmetadata-database-mysql-prod-password' },
-  sslConfig: { keys: ['secret:openmetadata-database-mysql-prod-sslkey', 'plain'] },
-  hostPort: 'mysql:3306',
-};
-
-before(async () => {
-  fx = await startIngestionFixture(['other']);
-  await fx.putSecrets(values);
-  // In a namespace the ingestion ServiceAccount has no Role in: a 403.
-  await fx.putSecrets({ 'openmetadata-database-mysql-prod-password': canary() }, 'other');
-  // A Secret with data but no `value` key.
-  await fx.emu.apply([
-    {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name: 'no-value-key', namespace: SECRETS_NS },
-      data: { password: Buffer.from(canary()).toString('base64') },
-    },
-  ]);
-});
-after(async () => fx?.close());
-
-function envFor(extra: Record<string, string> = {}): Record<string, string> {
-  return { KUBERNETES_KUBECONFIG_PATH: fx.ingestKubeconfig, KUBERNETES_NAMESPACE: SECRETS_NS, ...extra };
-}
+const ctx = useResolveFixture();
 
 describe('omsm ingestion resolve / check', () => {
   const settings = { secretsManagerProvider: 'kubernetes', secretsManagerLoader: 'env' };
 
   test('resolve -o writes a 0600 file with the values, comments and other fields kept', async () => {
-    const wf = fx.file('wf-resolve.yaml', workflowYaml(settings, source));
-    const out = join(fx.dir, 'resolved.yaml');
-    const r = await runCli(['ingestion', 'resolve', '-c', wf, '-o', out], { env: envFor() });
+    const wf = ctx.fx.file('wf-resolve.yaml', workflowYaml(settings, source));
+    const out = join(ctx.fx.dir, 'resolved.yaml');
+    const r = await runCli(['ingestion', 'resolve', '-c', wf, '-o', out], { env: envFor(ctx.fx) });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(statSync(out).mode & 0o777, 0o600);
     const text = readFileSync(out, 'utf8');
@@ -70,9 +33,9 @@ describe('omsm ingestion resolve / check', () => {
   });
 
   test('resolve --stdout prints the resolved config only when asked; without -o/--stdout it is a usage error', async () => {
-    const wf = fx.file('wf-stdout.yaml', workflowYaml(settings, source));
+    const wf = ctx.fx.file('wf-stdout.yaml', workflowYaml(settings, source));
     const r = await runCli(['ingestion', 'resolve', '-c', wf, '--stdout'], {
-      env: envFor(),
+      env: envFor(ctx.fx),
       stdoutHasSecrets: true,
     });
     assert.equal(r.code, 0, r.stderr);
@@ -80,10 +43,10 @@ describe('omsm ingestion resolve / check', () => {
       parse(r.stdout).source.serviceConnection.config.authType.password,
       values['openmetadata-database-mysql-prod-password'],
     );
-    const u = await runCli(['ingestion', 'resolve', '-c', wf], { env: envFor() });
+    const u = await runCli(['ingestion', 'resolve', '-c', wf], { env: envFor(ctx.fx) });
     assert.equal(u.code, 2);
     assert.equal(u.stdout, '');
-    const same = await runCli(['ingestion', 'resolve', '-c', wf, '-o', wf], { env: envFor() });
+    const same = await runCli(['ingestion', 'resolve', '-c', wf, '-o', wf], { env: envFor(ctx.fx) });
     assert.equal(same.code, 2);
     assert.match(same.stderr, /is the input file/);
     assert.match(
@@ -94,13 +57,13 @@ describe('omsm ingestion resolve / check', () => {
   });
 
   test('the airflow loader: airflow.cfg names the kubeconfig and namespace', async () => {
-    const home = join(fx.dir, 'airflow-home');
+    const home = join(ctx.fx.dir, 'airflow-home');
     mkdirSync(home, { recursive: true });
     writeFileSync(
       join(home, 'airflow.cfg'),
-      `[core]\nexecutor = LocalExecutor\n\n[openmetadata_secrets_manager]\nkubernetes_namespace = ${SECRETS_NS}\nkubernetes_kubeconfig_path = ${fx.ingestKubeconfig}\nkubernetes_in_cluster = false\n`,
+      `[core]\nexecutor = LocalExecutor\n\n[openmetadata_secrets_manager]\nkubernetes_namespace = ${SECRETS_NS}\nkubernetes_kubeconfig_path = ${ctx.fx.ingestKubeconfig}\nkubernetes_in_cluster = false\n`,
     );
-    const wf = fx.file(
+    const wf = ctx.fx.file(
       'wf-airflow.yaml',
       workflowYaml({ ...settings, secretsManagerLoader: 'airflow' }, source),
     );
@@ -115,11 +78,11 @@ describe('omsm ingestion resolve / check', () => {
   });
 
   test('check reports each reference (found or why), exit 3 on failures, never a value', async () => {
-    const wf = fx.file(
+    const wf = ctx.fx.file(
       'wf-check.yaml',
       workflowYaml(settings, { ...source, extra: 'secret:does-not-exist', other: 'secret:no-value-key' }),
     );
-    const r = await runCli(['ingestion', 'check', '-c', wf], { env: envFor() });
+    const r = await runCli(['ingestion', 'check', '-c', wf], { env: envFor(ctx.fx) });
     assert.equal(r.code, 3, r.stderr);
     assert.match(
       r.stdout,
@@ -130,7 +93,7 @@ describe('omsm ingestion resolve / check', () => {
       /FAILED\s+secret:does-not-exist\s+at source\.serviceConnection\.config\.extra\n\s+no Secret "does-not-exist" in namespace "secrets"/,
     );
     assert.match(r.stdout, /4 reference\(s\): 2 found, 2 failed/);
-    const j = await runCli(['ingestion', 'check', '-c', wf, '--output', 'json'], { env: envFor() });
+    const j = await runCli(['ingestion', 'check', '-c', wf, '--output', 'json'], { env: envFor(ctx.fx) });
     assert.equal(j.code, 3);
     const report = JSON.parse(j.stdout);
     assert.equal(report.namespace, SECRETS_NS);
@@ -146,12 +109,12 @@ describe('omsm ingestion resolve / check', () => {
   });
 
   test('fail closed: a missing Secret stops resolve, names reference and namespace, writes nothing', async () => {
-    const wf = fx.file(
+    const wf = ctx.fx.file(
       'wf-missing.yaml',
       workflowYaml(settings, { ...source, extra: 'secret:does-not-exist' }),
     );
-    const out = join(fx.dir, 'never.yaml');
-    const r = await runCli(['ingestion', 'resolve', '-c', wf, '-o', out], { env: envFor() });
+    const out = join(ctx.fx.dir, 'never.yaml');
+    const r = await runCli(['ingestion', 'resolve', '-c', wf, '-o', out], { env: envFor(ctx.fx) });
     assert.equal(r.code, 1);
     assert.match(r.stderr, /error OMSM_ERR_SECRET_UNRESOLVED: cannot resolve secret:does-not-exist/);
     assert.match(r.stderr, /namespace "secrets"/);
@@ -159,9 +122,9 @@ describe('omsm ingestion resolve / check', () => {
   });
 
   test('fail closed: 403 in a namespace the Role does not cover', async () => {
-    const wf = fx.file('wf-403.yaml', workflowYaml(settings, source));
+    const wf = ctx.fx.file('wf-403.yaml', workflowYaml(settings, source));
     const r = await runCli(['ingestion', 'resolve', '-c', wf, '--stdout', '--namespace', 'other'], {
-      env: envFor(),
+      env: envFor(ctx.fx),
     });
     assert.equal(r.code, 1);
     assert.equal(r.stdout, '');
@@ -173,13 +136,13 @@ describe('omsm ingestion resolve / check', () => {
   });
 
   test('a bad loader setting is a config error (exit 2) before any call', async () => {
-    const wf = fx.file(
+    const wf = ctx.fx.file(
       'wf-badbool.yaml',
       workflowYaml({ ...settings, secretsManagerLoader: 'airflow' }, source),
     );
     const r = await runCli(['ingestion', 'check', '-c', wf], {
       env: {
-        AIRFLOW_HOME: fx.dir,
+        AIRFLOW_HOME: ctx.fx.dir,
         AIRFLOW__OPENMETADATA_SECRETS_MANAGER__KUBERNETES_IN_CLUSTER: 'yes',
       },
     });

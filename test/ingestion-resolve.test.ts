@@ -6,56 +6,19 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { OmsmError } from '../src/core/errors.js';
 import { openResolver } from '../src/ingestion/open-resolver.js';
-import {
-  type IngestionFixture,
-  SECRETS_NS,
-  startIngestionFixture,
-  workflowYaml,
-} from '../src/ingestion/test-support/emulator-fixture.js';
+import { SECRETS_NS, workflowYaml } from '../src/ingestion/test-support/emulator-fixture.js';
 import { readWorkflowSettings } from '../src/ingestion/workflow-settings.js';
 import { startEmulator } from '../src/emulator/index.js';
-import { canary } from './support/canary.js';
+import { envFor, source, useResolveFixture, values } from './ingestion-support.js';
 
-let fx: IngestionFixture;
-const values = {
-  'openmetadata-database-mysql-prod-password': canary(),
-  'openmetadata-bot-ingestion-bot-config-jwttoken': canary(),
-  'openmetadata-database-mysql-prod-sslkey': canary(' ünïcode ✓\nline 2'),
-};
-const source = {
-  username: 'openmetadata_user',
-  authType: { password: 'secret:openmetadata-database-mysql-prod-password' },
-  sslConfig: { keys: ['secret:openmetadata-database-mysql-prod-sslkey', 'plain'] },
-  hostPort: 'mysql:3306',
-};
-
-before(async () => {
-  fx = await startIngestionFixture(['other']);
-  await fx.putSecrets(values);
-  // In a namespace the ingestion ServiceAccount has no Role in: a 403.
-  await fx.putSecrets({ 'openmetadata-database-mysql-prod-password': canary() }, 'other');
-  // A Secret with data but no `value` key.
-  await fx.emu.apply([
-    {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name: 'no-value-key', namespace: SECRETS_NS },
-      data: { password: Buffer.from(canary()).toString('base64') },
-    },
-  ]);
-});
-after(async () => fx?.close());
-
-function envFor(extra: Record<string, string> = {}): Record<string, string> {
-  return { KUBERNETES_KUBECONFIG_PATH: fx.ingestKubeconfig, KUBERNETES_NAMESPACE: SECRETS_NS, ...extra };
-}
+const ctx = useResolveFixture();
 
 function onlyGetOnSecrets(user: string): void {
-  const mine = fx.emu.audit().filter((e) => e.user === user);
+  const mine = ctx.fx.emu.audit().filter((e) => e.user === user);
   assert.ok(mine.length > 0, 'the ingestion identity made calls');
   assert.deepEqual(
     [...new Set(mine.map((e) => `${e.verb} ${e.resource}`))],
@@ -66,7 +29,7 @@ function onlyGetOnSecrets(user: string): void {
 
 describe('library', () => {
   test('a workflow config resolves end to end with the get-only ServiceAccount (env loader)', async () => {
-    fx.emu.clearAudit();
+    ctx.fx.emu.clearAudit();
     const config = parse(
       workflowYaml(
         { secretsManagerProvider: 'kubernetes', secretsManagerLoader: 'env' },
@@ -77,7 +40,7 @@ describe('library', () => {
       ),
     );
     const opened = await openResolver(readWorkflowSettings(config), {
-      context: { env: envFor(), root: fx.dir },
+      context: { env: envFor(ctx.fx), root: ctx.fx.dir },
     });
     try {
       assert.equal(opened.namespace, SECRETS_NS);
@@ -91,13 +54,13 @@ describe('library', () => {
     } finally {
       await opened.resolver.close();
     }
-    onlyGetOnSecrets(fx.ingestUser);
-    const gets = fx.emu.audit().filter((e) => e.user === fx.ingestUser);
+    onlyGetOnSecrets(ctx.fx.ingestUser);
+    const gets = ctx.fx.emu.audit().filter((e) => e.user === ctx.fx.ingestUser);
     assert.equal(gets.length, 3, 'one get per distinct reference');
   });
 
   test('in-cluster (noop loader discovers the pod ServiceAccount mount) resolves too', async () => {
-    const inCluster = await fx.emu.writeInClusterDir(SECRETS_NS, 'ingest');
+    const inCluster = await ctx.fx.emu.writeInClusterDir(SECRETS_NS, 'ingest');
     const saved = { host: process.env.KUBERNETES_SERVICE_HOST, port: process.env.KUBERNETES_SERVICE_PORT };
     // client-node reads these two from the real environment in in-cluster mode.
     process.env.KUBERNETES_SERVICE_HOST = inCluster.host;
@@ -138,7 +101,7 @@ describe('library', () => {
       },
     });
     const opened = await openResolver(settings, {
-      context: { env: envFor({ KUBERNETES_NAMESPACE: 'other' }), root: fx.dir },
+      context: { env: envFor(ctx.fx, { KUBERNETES_NAMESPACE: 'other' }), root: ctx.fx.dir },
     });
     try {
       assert.equal(opened.namespace, SECRETS_NS);
@@ -159,16 +122,16 @@ describe('library', () => {
     const config = { p: 'secret:openmetadata-database-mysql-prod-password' };
     const settings = readWorkflowSettings({}, { provider: 'kubernetes', loader: 'env' });
     const opened = await openResolver(settings, {
-      context: { env: envFor(), root: fx.dir },
+      context: { env: envFor(ctx.fx), root: ctx.fx.dir },
       cacheTtlMs: 60_000,
     });
     try {
-      fx.emu.clearAudit();
+      ctx.fx.emu.clearAudit();
       await opened.resolver.resolveConfig(config);
-      const first = fx.emu.audit().filter((e) => e.resource === 'secrets').length;
+      const first = ctx.fx.emu.audit().filter((e) => e.resource === 'secrets').length;
       await opened.resolver.resolveConfig(config);
       assert.equal(first, 1);
-      assert.equal(fx.emu.audit().filter((e) => e.resource === 'secrets').length, 1);
+      assert.equal(ctx.fx.emu.audit().filter((e) => e.resource === 'secrets').length, 1);
     } finally {
       await opened.resolver.close();
     }
@@ -176,7 +139,7 @@ describe('library', () => {
 
   test('fail closed: missing Secret, missing value key and 403 are reported together', async () => {
     const settings = readWorkflowSettings({}, { provider: 'kubernetes', loader: 'env' });
-    const opened = await openResolver(settings, { context: { env: envFor(), root: fx.dir } });
+    const opened = await openResolver(settings, { context: { env: envFor(ctx.fx), root: ctx.fx.dir } });
     try {
       await assert.rejects(
         opened.resolver.resolveConfig({ a: 'secret:does-not-exist', b: 'secret:no-value-key' }),
@@ -201,7 +164,7 @@ describe('library', () => {
     const denied = await openResolver(
       readWorkflowSettings({}, { provider: 'kubernetes', loader: 'env', namespace: 'other' }),
       {
-        context: { env: envFor(), root: fx.dir },
+        context: { env: envFor(ctx.fx), root: ctx.fx.dir },
       },
     );
     try {
@@ -222,12 +185,12 @@ describe('library', () => {
   });
 
   test('fail closed: the API server is down', async () => {
-    const down = await startEmulator({ dir: join(fx.dir, 'down-emu') });
+    const down = await startEmulator({ dir: join(ctx.fx.dir, 'down-emu') });
     const kubeconfig = down.kubeconfigPath;
     await down.close();
     const settings = readWorkflowSettings({}, { provider: 'kubernetes', loader: 'env' });
     const opened = await openResolver(settings, {
-      context: { env: envFor({ KUBERNETES_KUBECONFIG_PATH: kubeconfig }), root: fx.dir },
+      context: { env: envFor(ctx.fx, { KUBERNETES_KUBECONFIG_PATH: kubeconfig }), root: ctx.fx.dir },
       requestDeadlineMs: 1500,
     });
     try {
