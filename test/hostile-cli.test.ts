@@ -6,14 +6,11 @@
  * NUL cannot be passed in argv (the OS refuses it), so it is checked through the API tests instead.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { KubeEmulator } from '../src/emulator/index.js';
 import { canary } from './support/canary.js';
 import { runCli } from './support/cli.js';
-import { NS, SA, startSeededEmulator } from './kubernetes-support.js';
+import { NS, SA, startSeededEmulator, writeKubernetesConfig } from './kubernetes-support.js';
 
 let emu: KubeEmulator;
 let config: string;
@@ -21,20 +18,7 @@ let config: string;
 before(async () => {
   emu = await startSeededEmulator();
   const kubeconfig = await emu.writeServiceAccountKubeconfig(NS, SA);
-  config = join(mkdtempSync(join(tmpdir(), 'omsm-hostile-cli-')), 'openmetadata.yaml');
-  writeFileSync(
-    config,
-    [
-      'clusterName: openmetadata',
-      'secretsManagerConfiguration:',
-      '  secretsManager: kubernetes',
-      '  parameters:',
-      `    namespace: ${NS}`,
-      `    kubeconfigPath: ${kubeconfig}`,
-      '    inCluster: false',
-      '',
-    ].join('\n'),
-  );
+  config = writeKubernetesConfig(kubeconfig);
 });
 after(async () => {
   await emu?.close();

@@ -3,16 +3,13 @@
  * over HTTPS, the seed's ServiceAccount): value from stdin, printed only by `get`, ownership rules.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { KubeEmulator } from '../src/emulator/index.js';
 import { canary } from './support/canary.js';
 import { OMSM_BIN, runCli } from './support/cli.js';
 import { scanOutput } from './support/leak-guard.js';
 import { spawn } from 'node:child_process';
-import { NS, SA, provider, startSeededEmulator } from './kubernetes-support.js';
+import { NS, SA, provider, startSeededEmulator, writeKubernetesConfig } from './kubernetes-support.js';
 
 let emu: KubeEmulator;
 let config: string;
@@ -21,20 +18,7 @@ let kubeconfig: string;
 before(async () => {
   emu = await startSeededEmulator();
   kubeconfig = await emu.writeServiceAccountKubeconfig(NS, SA);
-  config = join(mkdtempSync(join(tmpdir(), 'omsm-cli-')), 'openmetadata.yaml');
-  writeFileSync(
-    config,
-    [
-      'clusterName: openmetadata',
-      'secretsManagerConfiguration:',
-      '  secretsManager: kubernetes',
-      '  parameters:',
-      `    namespace: ${NS}`,
-      `    kubeconfigPath: ${kubeconfig}`,
-      '    inCluster: false',
-      '',
-    ].join('\n'),
-  );
+  config = writeKubernetesConfig(kubeconfig);
 });
 after(async () => {
   await emu?.close();

@@ -4,7 +4,7 @@
  * ServiceAccount, Role and RoleBinding in a secrets namespace, and a helper to open providers.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type KubeEmulator } from '../src/emulator/index.js';
@@ -46,6 +46,25 @@ export async function startSeededEmulator(): Promise<KubeEmulator> {
   const emu = await startEmulator({ namespaces: [NS] });
   await emu.apply(seedRbac(NS, SA, ['create', 'get', 'update', 'delete']));
   return emu;
+}
+
+/** An openmetadata.yaml using the kubernetes provider in NS with `kubeconfig`; returns its path. */
+export function writeKubernetesConfig(kubeconfig: string): string {
+  const config = join(mkdtempSync(join(tmpdir(), 'omsm-cli-')), 'openmetadata.yaml');
+  writeFileSync(
+    config,
+    [
+      'clusterName: openmetadata',
+      'secretsManagerConfiguration:',
+      '  secretsManager: kubernetes',
+      '  parameters:',
+      `    namespace: ${NS}`,
+      `    kubeconfigPath: ${kubeconfig}`,
+      '    inCluster: false',
+      '',
+    ].join('\n'),
+  );
+  return config;
 }
 
 export function provider(kubeconfigPath: string, extra: Partial<KubernetesProviderOptions> = {}) {

@@ -135,6 +135,16 @@ export function setUpCrashTests(namespaces: string[]): void {
   });
 }
 
+/** A fresh SQLite database seeded with SIZES and a config migrating it into `namespace`. */
+export async function seededCrashDatabase(
+  namespace: string,
+): Promise<{ db: FreshDatabase; cfg: string; expected: Map<string, string> }> {
+  const db = await freshDatabase('sqlite');
+  dbs.push(db);
+  const expected = await seedDatabase(db.config, SIZES);
+  return { db, cfg: writeConfig(namespace, db.config.name), expected };
+}
+
 export function assertSameAsReference(s: State): void {
   assert.deepEqual(
     s.stored,

@@ -4,26 +4,19 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { seedDatabase } from './ops-support.js';
-import { freshDatabase } from './server-dialects.case.js';
 import {
   assertSameAsReference,
-  dbs,
   emu,
   runMigrate,
-  SIZES,
+  seededCrashDatabase,
   setUpCrashTests,
   state,
-  writeConfig,
 } from './ops-crash-support.js';
 
 setUpCrashTests(['fault']);
 
 test('the same under fault injection (429, 5xx, dropped connections)', async () => {
-  const db = await freshDatabase('sqlite');
-  dbs.push(db);
-  const expected = await seedDatabase(db.config, SIZES);
-  const cfg = writeConfig('fault', db.config.name);
+  const { db, cfg, expected } = await seededCrashDatabase('fault');
   emu.setFaults({
     rate429: 0.1,
     retryAfterSeconds: 1,

@@ -5,25 +5,18 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { seedDatabase } from './ops-support.js';
-import { freshDatabase } from './server-dialects.case.js';
 import {
   assertSameAsReference,
-  dbs,
   runMigrate,
-  SIZES,
+  seededCrashDatabase,
   setUpCrashTests,
   state,
-  writeConfig,
 } from './ops-crash-support.js';
 
 setUpCrashTests(['kill']);
 
 test('SIGKILL at random points, then a re-run: identical to an uninterrupted run', async () => {
-  const db = await freshDatabase('sqlite');
-  dbs.push(db);
-  const expected = await seedDatabase(db.config, SIZES);
-  const cfg = writeConfig('kill', db.config.name);
+  const { db, cfg, expected } = await seededCrashDatabase('kill');
   let killed = 0;
   for (let i = 0; i < 3; i++) {
     const r = await runMigrate(cfg, Math.floor(Math.random() * 1200));
