@@ -181,7 +181,6 @@ export class KubernetesProvider implements SecretsProvider {
     secretId: string | undefined,
     fn: (o: CallOptions) => Promise<T>,
   ): Promise<T> {
-    const ctx = { verb, name, namespace: this.namespace, identity: this.identity, secretId };
     // The retry loop runs inside the concurrency slot: backing off after a 429 holds the slot, so
     // a throttling server sees less traffic, not the same traffic later.
     return this.#limit(() =>
@@ -190,7 +189,13 @@ export class KubernetesProvider implements SecretsProvider {
           try {
             return await fn({ timeoutMs });
           } catch (err) {
-            throw mapKubeError(err, ctx);
+            throw mapKubeError(err, {
+              verb,
+              name,
+              namespace: this.namespace,
+              identity: this.identity,
+              secretId,
+            });
           }
         },
         {

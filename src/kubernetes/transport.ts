@@ -22,7 +22,7 @@ import {
   ResponseContext,
   type SecurityAuthentication,
   bufferFromFileOrString,
-  wrapHttpLibrary,
+  Observable,
 } from '@kubernetes/client-node';
 
 /**
@@ -124,6 +124,24 @@ class BufferBody {
   }
 }
 
+export interface SendOptions {
+  readonly signal?: AbortSignal;
+  readonly timeoutMs?: number;
+}
+
+/** client-node's `HttpLibrary` for one call's options (a class: no closures per call). */
+class CallLibrary implements HttpLibrary {
+  readonly #transport: KeepAliveTransport;
+  readonly #options: SendOptions;
+  constructor(transport: KeepAliveTransport, options: SendOptions) {
+    this.#transport = transport;
+    this.#options = options;
+  }
+  send(ctx: RequestContext): Observable<ResponseContext> {
+    return new Observable(this.#transport.send(ctx, this.#options));
+  }
+}
+
 export class KeepAliveTransport {
   readonly #agent: http.Agent;
   readonly #secure: boolean;
@@ -167,8 +185,8 @@ export class KeepAliveTransport {
   }
 
   /** An `httpApi` for one call, aborted by `signal` or after `timeoutMs`. */
-  library(options: { signal?: AbortSignal; timeoutMs?: number } = {}): HttpLibrary {
-    return wrapHttpLibrary({ send: (ctx: RequestContext) => this.send(ctx, options) });
+  library(options: SendOptions = {}): HttpLibrary {
+    return new CallLibrary(this, options);
   }
 
   /**
@@ -176,31 +194,34 @@ export class KeepAliveTransport {
    * after `timeoutMs` the request is destroyed with a `TimeoutError` (one plain timer, cleared when
    * the response ends: cheaper than an AbortSignal per attempt).
    */
-  send(
-    ctx: RequestContext,
-    options: { signal?: AbortSignal; timeoutMs?: number } = {},
-  ): Promise<ResponseContext> {
+  send(ctx: RequestContext, options: SendOptions = {}): Promise<ResponseContext> {
     const { signal, timeoutMs } = options;
     const body = ctx.getBody();
-    const headers: Record<string, string> = { ...(ctx.getHeaders() as Record<string, string>) };
+    // client-node builds a fresh header object per request and never reads it again: used as is.
+    const headers = ctx.getHeaders() as Record<string, string>;
     if (typeof body === 'string') headers['Content-Length'] = String(Buffer.byteLength(body));
-    const mod = this.#secure ? https : http;
     const url = ctx.getUrl();
-    const path = url.startsWith(`${this.#origin}/`) ? url.slice(this.#origin.length) : undefined;
-    const common = {
+    // A path under the cluster's own origin skips Node's URL re-parse; anything else (never seen
+    // in practice) goes through the URL.
+    const originLength = this.#origin.length;
+    const underOrigin = url.startsWith(this.#origin) && url.charCodeAt(originLength) === 47; // '/'
+    const request: https.RequestOptions = {
       method: ctx.getHttpMethod(),
       headers,
       agent: this.#agent,
-      ...(signal ? { signal } : {}),
+      signal,
     };
+    if (underOrigin) {
+      const target = this.#target;
+      request.protocol = target.protocol;
+      request.hostname = target.hostname;
+      request.port = target.port;
+      request.path = url.slice(originLength);
+    }
+    const mod = this.#secure ? https : http;
     return new Promise((resolve, reject) => {
       const exchange: Exchange = { resolve, reject, timer: undefined, chunks: [] };
-      // A path under the cluster's own origin skips Node's URL re-parse; anything else (never seen
-      // in practice) goes through the URL as before.
-      const req =
-        path !== undefined
-          ? mod.request({ ...this.#target, path, ...common }, onResponse)
-          : mod.request(url, common, onResponse);
+      const req = underOrigin ? mod.request(request, onResponse) : mod.request(url, request, onResponse);
       (req as Tagged).omsmExchange = exchange;
       req.on('error', onRequestError);
       if (timeoutMs !== undefined) {
@@ -228,17 +249,23 @@ export class KeepAliveTransport {
 export function transportAuthentication(kc: KubeConfig): SecurityAuthentication {
   const user = kc.getCurrentUser();
   if (!user || user.exec || user.authProvider) return kc;
-  let headers: Promise<Record<string, string>> | undefined;
+  let pending: Promise<void> | undefined;
+  let headers: [string, string][] | undefined;
   const compute = async () => {
     const probe = new RequestContext(kc.getCurrentCluster()?.server ?? 'https://localhost', HttpMethod.GET);
     await kc.applySecurityAuthentication(probe);
-    return { ...(probe.getHeaders() as Record<string, string>) };
+    headers = Object.entries(probe.getHeaders() as Record<string, string>);
+  };
+  const apply = (ctx: RequestContext, entries: [string, string][]) => {
+    for (const [k, v] of entries) ctx.setHeaderParam(k, v);
   };
   return {
     getName: () => 'omsm static kubeconfig credentials',
-    applySecurityAuthentication: async (ctx: RequestContext) => {
-      headers ??= compute();
-      for (const [k, v] of Object.entries(await headers)) ctx.setHeaderParam(k, v);
+    // Synchronous once the headers are known: client-node awaits the result either way.
+    applySecurityAuthentication: (ctx: RequestContext) => {
+      if (headers) return apply(ctx, headers);
+      pending ??= compute();
+      return pending.then(() => apply(ctx, headers!));
     },
   };
 }
