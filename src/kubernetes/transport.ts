@@ -101,13 +101,22 @@ function onEnd(this: http.IncomingMessage): void {
   const x = exchangeOf(this);
   if (x.timer) clearTimeout(x.timer);
   const buf = x.chunks.length === 1 ? x.chunks[0]! : Buffer.concat(x.chunks);
+  x.resolve(new ResponseContext(this.statusCode ?? 0, flatHeaders(this.headers), new BufferBody(buf)));
+}
+
+/**
+ * Node's response headers as client-node wants them (one string per name). Node already gives one
+ * string per header except `set-cookie`, which an API server does not send: the object is used as
+ * is then, instead of being copied per response.
+ */
+function flatHeaders(raw: http.IncomingHttpHeaders): Record<string, string> {
+  if (raw['set-cookie'] === undefined) return raw as Record<string, string>;
   const out: Record<string, string> = {};
-  const raw = this.headers;
   for (const k in raw) {
     const v = raw[k];
     if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
   }
-  x.resolve(new ResponseContext(this.statusCode ?? 0, out, new BufferBody(buf)));
+  return out;
 }
 
 /** A response body already read in full. */
