@@ -6,12 +6,24 @@
  * machine description. Benchmarks compare against a baseline measured in the same run, never
  * against fixed times.
  */
-import { readdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, platform, release } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { BenchModule, BenchResult } from './bench-types.js';
 
-const only = process.argv.slice(2);
 const dir = new URL('.', import.meta.url);
+
+// Child mode: run one benchmark file and write its rows as JSON.
+if (process.argv[2] === '--child') {
+  const [, , , file, out] = process.argv;
+  const mod = (await import(new URL(file!, dir).href)) as BenchModule;
+  writeFileSync(out!, JSON.stringify(await mod.run()));
+  process.exit(0);
+}
+
+const only = process.argv.slice(2);
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.bench.ts'))
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
@@ -19,22 +31,30 @@ const files = readdirSync(dir)
 
 const results: BenchResult[] = [];
 const failures: string[] = [];
+const scratch = mkdtempSync(join(tmpdir(), 'omsm-bench-'));
 for (const f of files) {
   process.stderr.write(`bench: ${f} ...\n`);
-  try {
-    const mod = (await import(new URL(f, dir).href)) as BenchModule;
-    const rows = await mod.run();
-    for (const r of rows) {
-      process.stdout.write(
-        `${r.area.padEnd(10)} ${r.operation.padEnd(52)} omsm ${fmt(r.omsm)} ${r.unit}  baseline ${fmt(r.baseline)} ${r.unit}  ratio ${fmt(r.ratio)}x\n`,
-      );
-    }
-    results.push(...rows);
-  } catch (err) {
-    failures.push(`${f}: ${err instanceof Error ? err.message : String(err)}`);
-    process.stderr.write(`bench: ${f} failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  // Each file in a fresh process: a benchmark's figures must not depend on the heap, the JIT
+  // state or the sockets left behind by the files that ran before it.
+  const out = join(scratch, `${f}.json`);
+  const child = spawnSync(
+    process.execPath,
+    [...process.execArgv, fileURLToPath(import.meta.url), '--child', f, out],
+    { stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  if (child.status !== 0) {
+    failures.push(`${f}: exited with ${child.status ?? child.signal}`);
+    continue;
   }
+  const rows = JSON.parse(readFileSync(out, 'utf8')) as BenchResult[];
+  for (const r of rows) {
+    process.stdout.write(
+      `${r.area.padEnd(10)} ${r.operation.padEnd(52)} omsm ${fmt(r.omsm)} ${r.unit}  baseline ${fmt(r.baseline)} ${r.unit}  ratio ${fmt(r.ratio)}x\n`,
+    );
+  }
+  results.push(...rows);
 }
+rmSync(scratch, { recursive: true, force: true });
 
 function fmt(n: number): string {
   if (!Number.isFinite(n)) return String(n);
