@@ -12,6 +12,7 @@ import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect, type Dialect } fr
 import { createPool as createMysqlPool } from 'mysql2';
 import pg from 'pg';
 import type { DatabaseConfiguration } from '../../core/config/config-types.js';
+import { withStatementCache } from './sqlite-statement-cache.js';
 import type { Database } from './tables.js';
 
 export type Scheme = DatabaseConfiguration['scheme'];
@@ -31,7 +32,7 @@ function dialectFor(config: DatabaseConfiguration): Dialect {
       database.pragma('journal_mode = WAL');
       database.pragma('busy_timeout = 5000');
       database.pragma('foreign_keys = ON');
-      return new SqliteDialect({ database });
+      return new SqliteDialect({ database: withStatementCache(database) });
     }
     case 'postgresql': {
       const pool = new pg.Pool({
