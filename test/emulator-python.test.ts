@@ -7,13 +7,12 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type KubeEmulator, startEmulator } from '../src/emulator/index.js';
-
-const PYTHON = '/usr/bin/python3';
+import { PYTHON, pythonKubernetesSkip } from './support/python-kubernetes.js';
 const NS = 'py-secrets';
 
 const SCRIPT = String.raw`
@@ -91,11 +90,7 @@ function run(args: string[]): Promise<{ code: number; stdout: string; stderr: st
   });
 }
 
-const haveClient = existsSync(PYTHON);
-
-describe('kube-emulator with the Python kubernetes client', {
-  skip: !haveClient && 'no /usr/bin/python3',
-}, () => {
+describe('kube-emulator with the Python kubernetes client', { skip: pythonKubernetesSkip() }, () => {
   let emu: KubeEmulator;
   let dir: string;
   before(async () => {

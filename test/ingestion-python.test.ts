@@ -6,7 +6,7 @@
  * client is missing, and failed instead when CI=true.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { secretId } from '../src/core/naming/secret-name.js';
@@ -18,17 +18,9 @@ import {
 } from '../src/ingestion/test-support/emulator-fixture.js';
 import { canary } from './support/canary.js';
 import { scanOutput } from './support/leak-guard.js';
+import { PYTHON, pythonKubernetesSkip } from './support/python-kubernetes.js';
 
-const PYTHON = '/usr/bin/python3';
-const probe = spawnSync(PYTHON, ['-c', 'import kubernetes'], { encoding: 'utf8' });
-const available = probe.status === 0;
-if (!available) {
-  if (process.env.CI === 'true')
-    throw new Error('CI=true but /usr/bin/python3 with python3-kubernetes is missing');
-  process.stderr.write(
-    'NOTICE: /usr/bin/python3 with python3-kubernetes not found; Python interop test skipped\n',
-  );
-}
+const skip = pythonKubernetesSkip();
 
 const SCRIPT = `
 import base64, hashlib, json, sys
@@ -42,13 +34,11 @@ print(json.dumps({"sha256": hashlib.sha256(value.encode("utf-8")).hexdigest(), "
 
 let fx: IngestionFixture;
 before(async () => {
-  if (available) fx = await startIngestionFixture();
+  if (!skip) fx = await startIngestionFixture();
 });
 after(async () => fx?.close());
 
-test('the official Python client reads a Secret omsm wrote and gets the same value', {
-  skip: !available,
-}, async () => {
+test('the official Python client reads a Secret omsm wrote and gets the same value', { skip }, async () => {
   const value = canary(' pässwörd ✓ 🔑\nwith a newline');
   const id = secretId({ prefix: '', clusterName: 'openmetadata' }, ['database', 'mysql_prod', 'password']);
   const writer = await createKubernetesProvider({
