@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
 import { openDatabase, type OpenDatabase } from '../src/server/db/database.js';
 import { EntityStore, isStale, type StoredEntity } from '../src/server/db/entity-store.js';
 import { migrateToLatest } from '../src/server/db/migrations.js';
@@ -78,6 +79,34 @@ for (const dialect of DIALECTS) {
       });
     });
 
+    test('a list narrowed to one service pages and counts in SQL; the column follows the doc', {
+      skip,
+    }, async () => {
+      const pipeline = (name: string, service: string): StoredEntity => ({
+        ...entity(name, 'pipelineKind'),
+        doc: { name, service: { id: randomUUID(), type: 'databaseService', name: service } },
+      });
+      // Interleaved by name, so a filter applied after paging would return short pages.
+      for (let i = 0; i < 9; i++) await store.insert(pipeline(`q${i}`, i % 3 === 0 ? 'mysql_a' : 'other'));
+      const first = await store.list('pipelineKind', { limit: 2, parent: 'mysql_a' });
+      assert.deepEqual(
+        first.rows.map((r) => r.name),
+        ['q0', 'q3'],
+      );
+      assert.equal(first.total, 3);
+      const second = await store.list('pipelineKind', { limit: 2, parent: 'mysql_a', after: first.after! });
+      assert.deepEqual(
+        second.rows.map((r) => r.name),
+        ['q6'],
+      );
+      assert.equal((await store.list('pipelineKind', { limit: 10 })).total, 9);
+      // Moving a pipeline to another service moves it between the filtered lists.
+      const q1 = (await store.findByName('pipelineKind', 'q1'))!;
+      await store.update(q1, { ...q1, doc: { ...q1.doc, service: { name: 'mysql_a' } } });
+      assert.equal((await store.list('pipelineKind', { limit: 10, parent: 'mysql_a' })).total, 4);
+      assert.equal((await store.list('pipelineKind', { limit: 10, parent: 'other' })).total, 5);
+    });
+
     test('conditional update: the second writer on the same version is stale', { skip }, async () => {
       const e = entity('versioned');
       await store.insert(e);
@@ -117,6 +146,31 @@ for (const dialect of DIALECTS) {
       const seen: string[] = [];
       for await (const page of store.scan(['scanKind'], 2)) seen.push(...page.map((r) => r.name));
       assert.deepEqual(seen.sort(), ['s0', 's1', 's2', 's3', 's4']);
+    });
+
+    test('migration 0002 fills the parent column of rows written before it', { skip }, async () => {
+      const older = await freshDatabase(dialect);
+      const db = openDatabase(older.config);
+      try {
+        await migrateToLatest(db.db as never, dialect, '0001_entities');
+        const doc = { name: 'old', service: { id: randomUUID(), name: 'svc_before' } };
+        await sql`insert into entity (id, kind, name, version, deleted, updated_at, json)
+          values (${randomUUID()}, 'pipelineKind', 'old', 1, 0, 1, ${JSON.stringify(doc)})`.execute(db.db);
+        await sql`insert into entity (id, kind, name, version, deleted, updated_at, json)
+          values (${randomUUID()}, 'databaseService', 'svc_before', 1, 0, 1, '{"name":"svc_before"}')`.execute(
+          db.db,
+        );
+        await migrateToLatest(db.db as never, dialect);
+        const s = new EntityStore(db.db);
+        assert.deepEqual(
+          (await s.list('pipelineKind', { limit: 5, parent: 'svc_before' })).rows.map((r) => r.name),
+          ['old'],
+        );
+        assert.equal((await s.list('databaseService', { limit: 5, parent: 'svc_before' })).total, 0);
+      } finally {
+        await db.db.destroy();
+        await older.drop();
+      }
     });
 
     test('settings: the first value written wins', { skip }, async () => {

@@ -434,3 +434,60 @@ describe('partial secret writes', () => {
     assert.equal(await s.app.store.findByName('databaseService', 'snow'), undefined);
   });
 });
+
+describe('ingestion pipelines listed by service', () => {
+  test('?service= narrows the list before paging: full pages and the total of that service', async (t) => {
+    const s = await buildTestServer(t);
+    const services: Record<string, string> = {};
+    for (const name of ['svc_one', 'svc_two']) {
+      const res = await s.app.inject({
+        method: 'POST',
+        url: URL,
+        headers: s.admin,
+        payload: {
+          name,
+          serviceType: 'Mysql',
+          connection: { config: { type: 'Mysql', username: 'u', hostPort: 'db:3306' } },
+        },
+      });
+      assert.equal(res.statusCode, 201, res.body);
+      services[name] = res.json().id;
+    }
+    // Names interleave the two services, so a filter applied after paging gives short pages.
+    for (let i = 0; i < 6; i++) {
+      const res = await s.app.inject({
+        method: 'POST',
+        url: '/api/v1/services/ingestionPipelines',
+        headers: s.admin,
+        payload: {
+          name: `pipe_${i}`,
+          pipelineType: 'metadata',
+          service: { id: services[i % 2 === 0 ? 'svc_one' : 'svc_two'], type: 'databaseService' },
+          sourceConfig: { config: { type: 'DatabaseMetadata' } },
+        },
+      });
+      assert.equal(res.statusCode, 201, res.body);
+    }
+    const list = async (query: string) =>
+      (
+        await s.app.inject({
+          method: 'GET',
+          url: `/api/v1/services/ingestionPipelines?${query}`,
+          headers: s.admin,
+        })
+      ).json();
+    const p1 = await list('service=svc_one&limit=2');
+    assert.deepEqual(
+      p1.data.map((d: { name: string }) => d.name),
+      ['pipe_0', 'pipe_2'],
+    );
+    assert.equal(p1.paging.total, 3);
+    const p2 = await list(`service=svc_one&limit=2&after=${p1.paging.after}`);
+    assert.deepEqual(
+      p2.data.map((d: { name: string }) => d.name),
+      ['pipe_4'],
+    );
+    assert.equal((await list('limit=10')).paging.total, 6);
+    assert.equal((await list('service=no_such_service')).paging.total, 0);
+  });
+});

@@ -11,6 +11,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { omsmError } from '../../core/errors.js';
 import type { JsonObject } from '../../core/secrets/secrets-manager-types.js';
+import { parentOf } from './entity-parent.js';
 import { dbCall } from './db-errors.js';
 import type { Database } from './tables.js';
 
@@ -34,6 +35,8 @@ export interface ListOptions {
   /** Cursor from `paging.before`: entries before it (by name). */
   readonly before?: string;
   readonly include?: Include;
+  /** Only entities of this service (the `parent` column: see entity-parent.ts). */
+  readonly parent?: string;
 }
 
 export interface Page {
@@ -113,6 +116,7 @@ export class EntityStore {
             deleted: e.deleted ? 1 : 0,
             updated_at: e.updatedAt,
             json: JSON.stringify(e.doc),
+            parent: parentOf(e.doc),
           })
           .execute(),
       `${e.kind} "${e.name}"`,
@@ -147,7 +151,10 @@ export class EntityStore {
    */
   async list(kind: string, options: ListOptions): Promise<Page> {
     const include = options.include ?? 'non-deleted';
-    const base = () => this.#filter(this.#db.selectFrom('entity').where('kind', '=', kind), include);
+    const base = () => {
+      const q = this.#filter(this.#db.selectFrom('entity').where('kind', '=', kind), include);
+      return options.parent === undefined ? q : q.where('parent', '=', options.parent);
+    };
     const totalRow = await dbCall(() =>
       base()
         .select((eb) => eb.fn.countAll<number | string>().as('n'))
@@ -216,6 +223,7 @@ export class EntityStore {
             updated_at: next.updatedAt,
             version,
             json: JSON.stringify(next.doc),
+            parent: parentOf(next.doc),
           })
           .where('id', '=', current.id)
           .where('kind', '=', current.kind)

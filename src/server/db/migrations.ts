@@ -9,6 +9,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } fr
 import { omsmError } from '../../core/errors.js';
 import type { Scheme } from './database.js';
 import { translateDbError } from './db-errors.js';
+import { parentOf } from './entity-parent.js';
 
 function migrations(scheme: Scheme): Record<string, Migration> {
   // MySQL compares text case-insensitively by default: names must be exact (upstream is), so the
@@ -36,6 +37,30 @@ function migrations(scheme: Scheme): Record<string, Migration> {
           .execute();
       },
     },
+    '0002_entity_parent': {
+      // Lists filtered by service (ingestion pipelines) were filtered after paging: short pages and
+      // a wrong total. The owning service's name becomes a column, indexed with the list order.
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('entity').addColumn('parent', nameType).execute();
+        await db.schema
+          .createIndex('entity_kind_parent_name')
+          .on('entity')
+          .columns(['kind', 'parent', 'name'])
+          .execute();
+        // Backfill a page at a time (by id), so a large database is never read whole.
+        for (let last = ''; ; ) {
+          const page = await sql<{ id: string; json: string }>`
+            select id, json from entity where id > ${last} order by id limit 500`.execute(db);
+          for (const row of page.rows) {
+            const parent = parentOf(JSON.parse(row.json));
+            if (parent !== null)
+              await sql`update entity set parent = ${parent} where id = ${row.id}`.execute(db);
+          }
+          if (page.rows.length < 500) break;
+          last = page.rows[page.rows.length - 1]!.id;
+        }
+      },
+    },
   };
 }
 
@@ -47,18 +72,20 @@ class CodeMigrations implements MigrationProvider {
 }
 
 /**
- * Brings the schema up to date.
+ * Brings the schema up to date, or (tests of a data migration) up to and including `target`.
  * @throws OmsmError OMSM_ERR_DB_UNAVAILABLE when the database cannot be reached; OMSM_ERR_INTERNAL
  *   when a migration fails (the name of the migration is in the message).
  */
-export async function migrateToLatest(db: Kysely<unknown>, scheme: Scheme): Promise<void> {
+export async function migrateToLatest(db: Kysely<unknown>, scheme: Scheme, target?: string): Promise<void> {
   const migrator = new Migrator({
     db,
     provider: new CodeMigrations(scheme),
     migrationTableName: 'omsm_migration',
     migrationLockTableName: 'omsm_migration_lock',
   });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await (target === undefined
+    ? migrator.migrateToLatest()
+    : migrator.migrateTo(target));
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     const mapped = translateDbError(error);

@@ -3,7 +3,7 @@
  *
  * Kysely table types. Entities are JSON documents in one table keyed by (kind, name), with the
  * columns the server queries on pulled out: id, name, version (optimistic concurrency), deleted,
- * updated_at. `omsm_setting` keeps server-generated settings (the JWT signing key).
+ * updated_at, parent (the owning service). `omsm_setting` keeps server-generated settings (the JWT signing key).
  */
 export interface EntityTable {
   id: string;
@@ -18,6 +18,11 @@ export interface EntityTable {
   updated_at: number;
   /** The stored entity document (password fields hold stored forms only). */
   json: string;
+  /**
+   * Name of the service the entity belongs to (its `service` entity reference), so lists filter
+   * by service in SQL, before paging. Null for entities without one.
+   */
+  parent: string | null;
 }
 
 export interface SettingTable {

@@ -59,11 +59,8 @@ export interface CrudOptions {
   create?(app: FastifyInstance, name: string, doc: JsonObject): Promise<StoredEntity>;
   /** Deletes are always hard (automation workflows, as upstream). */
   readonly alwaysHardDelete?: boolean;
-  /** Filter for list (e.g. pipelines by `service`). */
-  listFilter?(
-    app: FastifyInstance,
-    query: Record<string, unknown>,
-  ): ((e: StoredEntity) => boolean) | undefined;
+  /** The service a list is narrowed to (pipelines' `?service=`), applied in SQL before paging. */
+  listParent?(query: Record<string, unknown>): string | undefined;
 }
 
 /** View fields that come from columns or derivation, never from a patch. */
@@ -90,15 +87,15 @@ export function registerCrud(app: FastifyInstance, o: CrudOptions): void {
       if (q.before !== undefined && q.after !== undefined) {
         throw omsmError('OMSM_ERR_API_INVALID', 'give only one of before and after', { path: 'before' });
       }
-      const filter = o.listFilter?.(app, q as Record<string, unknown>);
+      const parent = o.listParent?.(q as Record<string, unknown>);
       const page = await o.repo().list({
         limit: q.limit,
         include: q.include,
+        ...(parent === undefined ? {} : { parent }),
         ...(q.before === undefined ? {} : { before: q.before }),
         ...(q.after === undefined ? {} : { after: q.after }),
       });
-      const rows = filter ? page.rows.filter(filter) : page.rows;
-      const data = await Promise.all(rows.map((e) => view(e, roleOf(request))));
+      const data = await Promise.all(page.rows.map((e) => view(e, roleOf(request))));
       return {
         data,
         paging: {

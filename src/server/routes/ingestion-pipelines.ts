@@ -61,10 +61,9 @@ export async function ingestionPipelineRoutes(app: FastifyInstance): Promise<voi
       for (const k of OPTIONAL) if (body[k] !== undefined) doc[k] = body[k]!;
       return { name, doc };
     },
-    listFilter(_app, query) {
+    listParent(query) {
       const svc = query.service;
-      if (typeof svc !== 'string' || svc === '') return undefined;
-      return (e) => (e.doc.service as { fullyQualifiedName?: string; name?: string }).name === svc;
+      return typeof svc === 'string' && svc !== '' ? svc : undefined;
     },
   });
 
