@@ -118,6 +118,28 @@ describe('env loader', () => {
     assert.match(got.warnings.join('\n'), /only "true"/);
   });
 
+  test('in-cluster with a kubeconfig path: the path is dropped with a warning naming both variables', () => {
+    const got = loadConnection('env', {
+      env: { KUBERNETES_IN_CLUSTER: 'true', KUBERNETES_KUBECONFIG_PATH: '/k/config' },
+      root: root(),
+    });
+    assert.deepEqual(got.warnings, [
+      'KUBERNETES_KUBECONFIG_PATH is ignored because KUBERNETES_IN_CLUSTER is true',
+    ]);
+    assert.deepEqual(got.sources, {
+      inCluster: 'KUBERNETES_IN_CLUSTER',
+      kubeconfigPath: 'not used in-cluster',
+      namespace: 'default',
+    });
+    const plain = loadConnection('env', { env: {}, root: root() });
+    assert.deepEqual(plain.warnings, []);
+    assert.deepEqual(plain.sources, {
+      inCluster: 'default (false)',
+      kubeconfigPath: 'default kubeconfig',
+      namespace: 'default',
+    });
+  });
+
   test('an invalid namespace is a loader error naming the variable', () => {
     loaderError(
       () => loadConnection('env', { env: { KUBERNETES_NAMESPACE: 'Bad_NS' }, root: root() }),
@@ -178,6 +200,24 @@ describe('airflow loader', () => {
       inClusterPrefix: got.connection.inClusterPrefix,
     });
     assert.match(got.sources.namespace, /airflow\.cfg \[openmetadata_secrets_manager\] kubernetes_namespace/);
+  });
+
+  test('in-cluster from the env form beats a kubeconfig path from the file, with a warning naming both', () => {
+    const home = airflowHome(`${SECTION}kubernetes_kubeconfig_path = /k/config\n`);
+    const got = loadConnection('airflow', {
+      env: { AIRFLOW_HOME: home, AIRFLOW__OPENMETADATA_SECRETS_MANAGER__KUBERNETES_IN_CLUSTER: 'True' },
+      root: root(),
+    });
+    assert.equal(got.connection.inCluster, true);
+    assert.equal(got.connection.kubeconfigPath, '');
+    assert.deepEqual(got.warnings, [
+      `${join(home, 'airflow.cfg')} [openmetadata_secrets_manager] kubernetes_kubeconfig_path is ignored because AIRFLOW__OPENMETADATA_SECRETS_MANAGER__KUBERNETES_IN_CLUSTER is true`,
+    ]);
+    assert.deepEqual(got.sources, {
+      inCluster: 'AIRFLOW__OPENMETADATA_SECRETS_MANAGER__KUBERNETES_IN_CLUSTER',
+      kubeconfigPath: 'not used in-cluster',
+      namespace: 'default',
+    });
   });
 
   test('AIRFLOW_CONFIG wins over AIRFLOW_HOME; ~/airflow/airflow.cfg is the last resort', () => {

@@ -143,3 +143,49 @@ export function printable(value: string): string {
 export function inClusterPrefix(ctx: ResolvedContext): { inClusterPrefix?: string } {
   return ctx.root === '' ? {} : { inClusterPrefix: ctx.root };
 }
+
+/** One configured setting of a loader: its raw value and where it came from (for messages). */
+export interface Setting {
+  readonly value: string | undefined;
+  readonly source: string;
+}
+
+/**
+ * The answer of a loader that reads the three settings (env, airflow): the precedence rules every
+ * such loader shares. A kubeconfig path next to in-cluster mode is ignored with a warning; the
+ * namespace comes from `chooseNamespace`.
+ * @throws OmsmError OMSM_ERR_LOADER_CONFIG when the namespace is not valid.
+ */
+export function settingsConnection(
+  loader: string,
+  ctx: ResolvedContext,
+  settings: { inCluster: boolean; inClusterSetting: Setting; kubeconfig: Setting; namespace: Setting },
+  warnings: string[],
+): LoadedConnection {
+  const { inCluster, inClusterSetting, kubeconfig } = settings;
+  const kubeconfigPath = kubeconfig.value?.trim() ?? '';
+  if (inCluster && kubeconfigPath !== '') {
+    warnings.push(`${kubeconfig.source} is ignored because ${inClusterSetting.source} is true`);
+  }
+  const ns = chooseNamespace(settings.namespace.value, settings.namespace.source, ctx);
+  return {
+    loader,
+    connection: {
+      inCluster,
+      kubeconfigPath: inCluster ? '' : kubeconfigPath,
+      namespace: ns.namespace,
+      ...inClusterPrefix(ctx),
+    },
+    sources: {
+      inCluster: inClusterSetting.value?.trim() ? inClusterSetting.source : 'default (false)',
+      kubeconfigPath: inCluster
+        ? 'not used in-cluster'
+        : kubeconfigPath
+          ? kubeconfig.source
+          : 'default kubeconfig',
+      namespace: ns.source,
+    },
+    namespaceExplicit: ns.explicit,
+    warnings,
+  };
+}

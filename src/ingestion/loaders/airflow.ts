@@ -22,13 +22,13 @@ import { join } from 'node:path';
 import { omsmError } from '../../core/errors.js';
 import { iniGet, iniHasSection, type IniFile, parseIni } from '../config-parser.js';
 import {
-  chooseNamespace,
-  inClusterPrefix,
   type LoadedConnection,
   type LoaderContext,
   printable,
   type ResolvedContext,
   resolveContext,
+  type Setting,
+  settingsConnection,
 } from '../connection.js';
 
 export const AIRFLOW_SECTION = 'openmetadata_secrets_manager';
@@ -85,7 +85,7 @@ export function loadAirflowConnection(context: LoaderContext = {}): LoadedConnec
     );
   }
 
-  const get = (key: Key): { value: string | undefined; source: string } => {
+  const get = (key: Key): Setting => {
     const envName = airflowEnvName(key);
     const fromEnv = ctx.env[envName];
     if (fromEnv !== undefined) return { value: expandEnvVar(fromEnv, ctx), source: envName };
@@ -98,29 +98,17 @@ export function loadAirflowConnection(context: LoaderContext = {}): LoadedConnec
 
   const ic = get('kubernetes_in_cluster');
   const inCluster = getBoolean('kubernetes_in_cluster', ic.value, ic.source) ?? false;
-  const kc = get('kubernetes_kubeconfig_path');
-  const kubeconfigPath = kc.value?.trim() ?? '';
-  if (inCluster && kubeconfigPath !== '') {
-    warnings.push('kubernetes_kubeconfig_path is ignored because kubernetes_in_cluster is true');
-  }
-  const nsSetting = get('kubernetes_namespace');
-  const ns = chooseNamespace(nsSetting.value, nsSetting.source, ctx);
-  return {
-    loader: 'airflow',
-    connection: {
+  return settingsConnection(
+    'airflow',
+    ctx,
+    {
       inCluster,
-      kubeconfigPath: inCluster ? '' : kubeconfigPath,
-      namespace: ns.namespace,
-      ...inClusterPrefix(ctx),
+      inClusterSetting: ic,
+      kubeconfig: get('kubernetes_kubeconfig_path'),
+      namespace: get('kubernetes_namespace'),
     },
-    sources: {
-      inCluster: ic.value?.trim() ? ic.source : 'default (false)',
-      kubeconfigPath: inCluster ? 'not used in-cluster' : kubeconfigPath ? kc.source : 'default kubeconfig',
-      namespace: ns.source,
-    },
-    namespaceExplicit: ns.explicit,
     warnings,
-  };
+  );
 }
 
 /**

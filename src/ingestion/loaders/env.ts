@@ -10,11 +10,10 @@
  * attempt at "true".
  */
 import {
-  chooseNamespace,
-  inClusterPrefix,
   type LoadedConnection,
   type LoaderContext,
   resolveContext,
+  settingsConnection,
 } from '../connection.js';
 
 const NS = 'KUBERNETES_NAMESPACE';
@@ -36,25 +35,15 @@ export function loadEnvConnection(context: LoaderContext = {}): LoadedConnection
       `${IN_CLUSTER} is "${rawInCluster.slice(0, 20)}": only "true" (any case) enables in-cluster mode`,
     );
   }
-  const kubeconfigPath = ctx.env[KUBECONFIG]?.trim() ?? '';
-  if (inCluster && kubeconfigPath !== '') {
-    warnings.push(`${KUBECONFIG} is ignored because ${IN_CLUSTER} is true`);
-  }
-  const ns = chooseNamespace(ctx.env[NS], NS, ctx);
-  return {
-    loader: 'env',
-    connection: {
+  return settingsConnection(
+    'env',
+    ctx,
+    {
       inCluster,
-      kubeconfigPath: inCluster ? '' : kubeconfigPath,
-      namespace: ns.namespace,
-      ...inClusterPrefix(ctx),
+      inClusterSetting: { value: rawInCluster, source: IN_CLUSTER },
+      kubeconfig: { value: ctx.env[KUBECONFIG], source: KUBECONFIG },
+      namespace: { value: ctx.env[NS], source: NS },
     },
-    sources: {
-      inCluster: rawInCluster === undefined ? 'default (false)' : IN_CLUSTER,
-      kubeconfigPath: inCluster ? 'not used in-cluster' : kubeconfigPath ? KUBECONFIG : 'default kubeconfig',
-      namespace: ns.source,
-    },
-    namespaceExplicit: ns.explicit,
     warnings,
-  };
+  );
 }
