@@ -14,6 +14,7 @@ import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import { secretId } from '../src/core/naming/secret-name.js';
 import { createKubernetesProvider, loadKubeConfig } from '../src/kubernetes/index.js';
+import { rbacObjects } from '../src/ops/rbac/rbac-manifests.js';
 import { type BenchResult, peakMemory } from './bench-types.js';
 import { EmulatorThread } from './emulator-thread.js';
 
@@ -57,22 +58,8 @@ export async function run(): Promise<BenchResult[]> {
   const emu = new EmulatorThread([NS]);
   await emu.ready;
   try {
-    await emu.call('apply', [
-      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: SA, namespace: NS } },
-      {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'Role',
-        metadata: { name: 'openmetadata-secrets-role', namespace: NS },
-        rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['create', 'get', 'update', 'delete'] }],
-      },
-      {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'RoleBinding',
-        metadata: { name: 'openmetadata-secrets-rb', namespace: NS },
-        subjects: [{ kind: 'ServiceAccount', name: SA, namespace: NS }],
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'openmetadata-secrets-role' },
-      },
-    ]);
+    // The seed's server RBAC, as `omsm rbac` prints it.
+    await emu.call('apply', rbacObjects({ secretsNamespace: NS, serverSa: SA }));
     const kubeconfigPath = await emu.call<string>('writeServiceAccountKubeconfig', NS, SA);
     const connection = { inCluster: false, kubeconfigPath, namespace: NS };
     const provider = await createKubernetesProvider({ connection, accessCheck: 'off' });

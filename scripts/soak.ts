@@ -29,6 +29,7 @@ import pg from 'pg';
 import { type FaultSettings, type KubeEmulator, startEmulator } from '../src/emulator/index.js';
 import { SecretResolver } from '../src/ingestion/resolver.js';
 import { createKubernetesProvider } from '../src/kubernetes/index.js';
+import { rbacObjects } from '../src/ops/rbac/rbac-manifests.js';
 
 // ---------- settings ----------
 
@@ -595,22 +596,8 @@ async function main(): Promise<number> {
   await admin.end();
 
   await startKube();
-  await emulator.apply([
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: SA, namespace: NS } },
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'Role',
-      metadata: { name: 'openmetadata-secrets-role', namespace: NS },
-      rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['create', 'get', 'update', 'delete'] }],
-    },
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'RoleBinding',
-      metadata: { name: 'openmetadata-secrets-rb', namespace: NS },
-      subjects: [{ kind: 'ServiceAccount', name: SA, namespace: NS }],
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'openmetadata-secrets-role' },
-    },
-  ]);
+  // The seed's server RBAC, as `omsm rbac` prints it.
+  await emulator.apply(rbacObjects({ secretsNamespace: NS, serverSa: SA }));
   saKubeconfig = await emulator.writeServiceAccountKubeconfig(NS, SA);
   const kc = new KubeConfig();
   kc.loadFromFile(emulator.kubeconfigPath);
