@@ -18,6 +18,7 @@ import type { KubeEmulator } from '../src/emulator/index.js';
 import { SERVICE_TYPES } from '../src/server/entities/kinds.js';
 import { CANARY_PATTERN, canary } from './support/canary.js';
 import { buildTestServer, kubeProvider, startTestEmulator, type TestServer } from './server-helpers.js';
+import { dbtPipeline } from './server-payloads.js';
 
 const NS = 'omsm-fuzz';
 const RUNS = 80;
@@ -127,23 +128,6 @@ function serviceBody(collection: string, name: string, pw: string): Record<strin
     serviceType: config ? config.type : 'Custom',
     ...(config ? { connection: { config } } : {}),
     description: 'fuzz',
-  };
-}
-
-function pipelineBody(name: string, serviceId: string, pw: string): Record<string, unknown> {
-  return {
-    name,
-    pipelineType: 'dbt',
-    service: { id: serviceId, type: 'databaseService' },
-    sourceConfig: {
-      config: {
-        type: 'DBT',
-        dbtConfigSource: {
-          dbtConfigType: 's3',
-          dbtSecurityConfig: { awsAccessKeyId: 'AKIA', awsSecretAccessKey: pw, awsRegion: 'eu-west-1' },
-        },
-      },
-    },
   };
 }
 
@@ -330,7 +314,7 @@ describe('HTTP API fuzz (in-process server, sqlite, kubernetes provider on kube-
     }
     const pipelineId = await createOk(
       '/api/v1/services/ingestionPipelines',
-      pipelineBody('fx_pipe', serviceIds.get('databaseServices')!, canary()),
+      dbtPipeline('fx_pipe', serviceIds.get('databaseServices')!, canary()),
     );
     const botId = await createOk('/api/v1/bots', { name: 'fx-bot' });
     const bot = await s.app.inject({ method: 'GET', url: `/api/v1/bots/${botId}`, headers: s.admin });
@@ -449,7 +433,7 @@ describe('HTTP API fuzz (in-process server, sqlite, kubernetes provider on kube-
           const id = part === '<fixture>' ? fx.pipelineId : part;
           const svc = fx.serviceIds.get('databaseServices')!;
           const body = mutate(
-            pipelineBody(op === 'PUT' && cut % 2 === 0 ? 'fx_pipe' : `fz_${name}`, svc, pw),
+            dbtPipeline(op === 'PUT' && cut % 2 === 0 ? 'fx_pipe' : `fz_${name}`, svc, pw),
             pw,
           );
           const req: Req =

@@ -12,6 +12,7 @@ import type { KubeEmulator } from '../src/emulator/index.js';
 import { BODY_LIMIT } from '../src/server/app.js';
 import { canary } from './support/canary.js';
 import { buildTestServer, kubeProvider, startTestEmulator, type TestServer } from './server-helpers.js';
+import { mysqlService } from './server-payloads.js';
 
 const NS = 'omsm-hostile';
 const SVC = '/api/v1/services/databaseServices';
@@ -33,16 +34,6 @@ after(async () => {
   for (const fn of cleanups) await fn();
   await emulator?.close();
 });
-
-function mysql(name: string, password: unknown, extra: Record<string, unknown> = {}) {
-  return {
-    name,
-    serviceType: 'Mysql',
-    connection: {
-      config: { type: 'Mysql', username: 'u', hostPort: 'db:3306', authType: { password }, ...extra },
-    },
-  };
-}
 
 /** Secret writes (create/update/delete/patch) the server's identity made, since `clearAudit`. */
 function secretWrites(): number {
@@ -91,7 +82,7 @@ describe('oversize values and bodies', () => {
   test('a 1 MiB+ password is refused before any Kubernetes call', async () => {
     const big = canary('x'.repeat(MiB + 1));
     const body = await refused(
-      { method: 'POST', url: SVC, payload: JSON.stringify(mysql('big_one', big)) },
+      { method: 'POST', url: SVC, payload: JSON.stringify(mysqlService('big_one', big)) },
       400,
     );
     assert.ok(['OMSM_ERR_SECRET_TOO_LARGE', 'OMSM_ERR_API_INVALID'].includes(body.code), body.code);
@@ -100,7 +91,7 @@ describe('oversize values and bodies', () => {
   test('a 64 KiB + 1 password (over the per-value limit) is refused before any Kubernetes call', async () => {
     const big = canary('y'.repeat(64 * 1024));
     const body = await refused(
-      { method: 'POST', url: SVC, payload: JSON.stringify(mysql('big_two', big)) },
+      { method: 'POST', url: SVC, payload: JSON.stringify(mysqlService('big_two', big)) },
       400,
     );
     assert.equal(body.code, 'OMSM_ERR_API_INVALID');
@@ -112,11 +103,11 @@ describe('oversize values and bodies', () => {
       method: 'POST',
       url: SVC,
       headers: s.admin,
-      payload: mysql('patched', pw),
+      payload: mysqlService('patched', pw),
     });
     assert.equal(created.statusCode, 201, created.body);
     const big = canary('z'.repeat(MiB + 1));
-    await refused({ method: 'PUT', url: SVC, payload: JSON.stringify(mysql('patched', big)) }, 400);
+    await refused({ method: 'PUT', url: SVC, payload: JSON.stringify(mysqlService('patched', big)) }, 400);
     await refused(
       {
         method: 'PATCH',
@@ -133,7 +124,7 @@ describe('oversize values and bodies', () => {
   });
 
   test(`a body over the ${BODY_LIMIT / MiB} MiB body limit is a 413 with an OMSM_ERR_ code`, async () => {
-    const huge = JSON.stringify(mysql('huge_body', canary(), { description: 'd'.repeat(BODY_LIMIT) }));
+    const huge = JSON.stringify(mysqlService('huge_body', canary(), { description: 'd'.repeat(BODY_LIMIT) }));
     await refused({ method: 'POST', url: SVC, payload: huge }, 413);
   });
 
@@ -141,7 +132,7 @@ describe('oversize values and bodies', () => {
     // Each value is under the per-value limit; together they are several MiB.
     const extra: Record<string, unknown> = {};
     for (let i = 0; i < 40; i++) extra[`k${i}`] = `not-secret-${'m'.repeat(60 * 1024)}`;
-    const body = mysql('many_values', canary(), { connectionArguments: extra });
+    const body = mysqlService('many_values', canary(), { connectionArguments: extra });
     const res = await s.app.inject({ method: 'POST', url: SVC, headers: s.admin, payload: body });
     // connectionArguments are not passwords: stored in the row (2xx) or refused (4xx); never a 5xx.
     assert.ok(res.statusCode < 500, res.body.slice(0, 200));
@@ -154,7 +145,7 @@ describe('deep nesting', () => {
     return `${'{"a":'.repeat(depth)}"leaf"${'}'.repeat(depth)}`;
   }
   function deepBody(name: string, depth: number): string {
-    return JSON.stringify(mysql(name, canary(), { connectionArguments: 'DEEP' })).replace(
+    return JSON.stringify(mysqlService(name, canary(), { connectionArguments: 'DEEP' })).replace(
       '"DEEP"',
       nestedText(depth),
     );
@@ -183,7 +174,7 @@ describe('deep nesting', () => {
       method: 'POST',
       url: SVC,
       headers: s.admin,
-      payload: mysql('deep_patch', canary()),
+      payload: mysqlService('deep_patch', canary()),
     });
     assert.equal(created.statusCode, 201, created.body);
     const patch = JSON.stringify([
@@ -209,14 +200,14 @@ describe('deep nesting', () => {
 describe('huge names', () => {
   test('a 100 KB service name in the body is a 400', async () => {
     await refused(
-      { method: 'POST', url: SVC, payload: JSON.stringify(mysql('n'.repeat(100_000), canary())) },
+      { method: 'POST', url: SVC, payload: JSON.stringify(mysqlService('n'.repeat(100_000), canary())) },
       400,
     );
   });
 
   test('a 257-character name (one over upstream entityName) is a 400', async () => {
     await refused(
-      { method: 'POST', url: SVC, payload: JSON.stringify(mysql('n'.repeat(257), canary())) },
+      { method: 'POST', url: SVC, payload: JSON.stringify(mysqlService('n'.repeat(257), canary())) },
       400,
     );
   });
@@ -227,7 +218,7 @@ describe('huge names', () => {
       method: 'POST',
       url: SVC,
       headers: s.admin,
-      payload: mysql(name, canary()),
+      payload: mysqlService(name, canary()),
     });
     assert.equal(res.statusCode, 201, res.body.slice(0, 300));
     const row = await s.app.store.findById('databaseService', res.json().id);
@@ -291,7 +282,7 @@ describe('invalid UTF-8 and broken bodies', () => {
   test('invalid UTF-8 inside a password is never stored as mojibake silently: 2xx round-trips, else a 400', async () => {
     const pw = canary();
     const payload = Buffer.concat([
-      Buffer.from(JSON.stringify(mysql('utf_pw', 'PLACEHOLDER')).replace('"PLACEHOLDER"', `"${pw}`)),
+      Buffer.from(JSON.stringify(mysqlService('utf_pw', 'PLACEHOLDER')).replace('"PLACEHOLDER"', `"${pw}`)),
       Buffer.from([0xc3, 0x28]),
       Buffer.from('"}}}}'),
     ]);
@@ -349,7 +340,7 @@ describe('header and path injection in names', () => {
         method: 'POST',
         url: SVC,
         headers: s.admin,
-        payload: mysql(name, canary()),
+        payload: mysqlService(name, canary()),
       });
       assert.ok(res.statusCode < 500, res.body.slice(0, 200));
       for (const h of Object.keys(res.headers))

@@ -22,6 +22,7 @@ import { readWorkflowSettings } from '../src/ingestion/workflow-settings.js';
 import { canary } from './support/canary.js';
 import { runCli } from './support/cli.js';
 import { buildTestServer, kubeProvider, type TestServer } from './server-helpers.js';
+import { dbtPipeline } from './server-payloads.js';
 
 const SVC = '/api/v1/services/databaseServices';
 const PIPES = '/api/v1/services/ingestionPipelines';
@@ -75,20 +76,7 @@ async function pipelineWorkflow(s: TestServer, password: string, awsKey: string)
     method: 'POST',
     url: PIPES,
     headers: s.admin,
-    payload: {
-      name: 'warehouse_dbt',
-      pipelineType: 'dbt',
-      service: { id: svc.json().id, type: 'databaseService' },
-      sourceConfig: {
-        config: {
-          type: 'DBT',
-          dbtConfigSource: {
-            dbtConfigType: 's3',
-            dbtSecurityConfig: { awsAccessKeyId: 'AKIA', awsSecretAccessKey: awsKey, awsRegion: 'eu-west-1' },
-          },
-        },
-      },
-    },
+    payload: dbtPipeline('warehouse_dbt', svc.json().id, awsKey),
   });
   assert.equal(pipe.statusCode, 201, pipe.body);
   const wc = await s.app.inject({

@@ -11,6 +11,7 @@ import type { InMemoryProvider } from '../src/core/providers/in-memory-provider.
 import { MASK } from '../src/core/secrets/secrets-manager-types.js';
 import { canary } from './support/canary.js';
 import { buildTestServer } from './server-helpers.js';
+import { dbtPipeline } from './server-payloads.js';
 
 const SVC = '/api/v1/services/databaseServices';
 
@@ -114,24 +115,7 @@ describe('auth', () => {
       method: 'POST',
       url: '/api/v1/services/ingestionPipelines',
       headers: s.admin,
-      payload: {
-        name: 'shop_dbt',
-        pipelineType: 'dbt',
-        service: { id: svc.json().id, type: 'databaseService' },
-        sourceConfig: {
-          config: {
-            type: 'DBT',
-            dbtConfigSource: {
-              dbtConfigType: 's3',
-              dbtSecurityConfig: {
-                awsAccessKeyId: 'AKIA',
-                awsSecretAccessKey: dbtKey,
-                awsRegion: 'eu-west-1',
-              },
-            },
-          },
-        },
-      },
+      payload: dbtPipeline('shop_dbt', svc.json().id, dbtKey),
     });
     assert.equal(pipe.statusCode, 201, pipe.body);
     const wc = await s.app.inject({

@@ -9,6 +9,7 @@ import { createDbProvider } from '../src/core/providers/db-provider.js';
 import { MASK } from '../src/core/secrets/secrets-manager-types.js';
 import { canary } from './support/canary.js';
 import { buildTestServer } from './server-helpers.js';
+import { metadataPipeline } from './server-payloads.js';
 
 test('db provider: fernet tokens stored, masked for admins, handed on as tokens', async (t) => {
   const key = 'jJ/9sz0g0OHxsfxOoSfdFdmk3ysNmPRnH3TUAbz3IHA=';
@@ -62,12 +63,7 @@ test('db provider: fernet tokens stored, masked for admins, handed on as tokens'
     method: 'POST',
     url: '/api/v1/services/ingestionPipelines',
     headers: s.admin,
-    payload: {
-      name: 'fern_meta',
-      pipelineType: 'metadata',
-      service: { id: svc.json().id, type: 'databaseService' },
-      sourceConfig: { config: { type: 'DatabaseMetadata' } },
-    },
+    payload: metadataPipeline('fern_meta', svc.json().id),
   });
   assert.equal(pipe.statusCode, 201, pipe.body);
   const wc = await s.app.inject({

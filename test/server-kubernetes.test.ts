@@ -19,6 +19,7 @@ import { assembleDeps } from '../src/server/assemble.js';
 import { canary } from './support/canary.js';
 import { DIALECTS, unavailable } from './server-dialects.case.js';
 import { buildTestServer, kubeProvider, startTestEmulator } from './server-helpers.js';
+import { dbtPipeline, mysqlService } from './server-payloads.js';
 
 const SVC = '/api/v1/services/databaseServices';
 const PIPES = '/api/v1/services/ingestionPipelines';
@@ -46,14 +47,6 @@ async function readSecret(namespace: string, name: string) {
 }
 const secretValue = (s: { data?: Record<string, string> } | undefined) =>
   s?.data?.value === undefined ? undefined : Buffer.from(s.data.value, 'base64').toString('utf8');
-
-function mysql(name: string, password: string) {
-  return {
-    name,
-    serviceType: 'Mysql',
-    connection: { config: { type: 'Mysql', username: 'u', hostPort: 'db:3306', authType: { password } } },
-  };
-}
 
 /** A real database failure: a trigger that aborts writes of the row named `name`. */
 async function injectFailure(
@@ -104,7 +97,7 @@ for (const dialect of DIALECTS) {
         method: 'POST',
         url: SVC,
         headers: s.admin,
-        payload: mysql('my_service', pw),
+        payload: mysqlService('my_service', pw),
       });
       assert.equal(res.statusCode, 201, res.body);
       assert.equal(res.json().connection.config.authType.password, MASK);
@@ -124,12 +117,17 @@ for (const dialect of DIALECTS) {
         method: 'PUT',
         url: SVC,
         headers: s.admin,
-        payload: mysql('my_service', MASK),
+        payload: mysqlService('my_service', MASK),
       });
       assert.equal(put.statusCode, 200, put.body);
       assert.equal(secretValue(await readSecret(ns, name)), pw);
       const pw2 = canary();
-      await s.app.inject({ method: 'PUT', url: SVC, headers: s.admin, payload: mysql('my_service', pw2) });
+      await s.app.inject({
+        method: 'PUT',
+        url: SVC,
+        headers: s.admin,
+        payload: mysqlService('my_service', pw2),
+      });
       assert.equal(secretValue(await readSecret(ns, name)), pw2);
 
       const del = await s.app.inject({
@@ -152,7 +150,7 @@ for (const dialect of DIALECTS) {
           method: 'POST',
           url: SVC,
           headers: s.admin,
-          payload: mysql(n, pws[i]!),
+          payload: mysqlService(n, pws[i]!),
         });
         assert.equal(r.statusCode, 201, r.body);
       }
@@ -265,31 +263,14 @@ for (const dialect of DIALECTS) {
         method: 'POST',
         url: SVC,
         headers: s.admin,
-        payload: mysql('warehouse', canary()),
+        payload: mysqlService('warehouse', canary()),
       });
       const secretKey = canary();
       const pipe = await s.app.inject({
         method: 'POST',
         url: PIPES,
         headers: s.admin,
-        payload: {
-          name: 'warehouse_dbt',
-          pipelineType: 'dbt',
-          service: { id: svc.json().id, type: 'databaseService' },
-          sourceConfig: {
-            config: {
-              type: 'DBT',
-              dbtConfigSource: {
-                dbtConfigType: 's3',
-                dbtSecurityConfig: {
-                  awsAccessKeyId: 'AKIA',
-                  awsSecretAccessKey: secretKey,
-                  awsRegion: 'eu-west-1',
-                },
-              },
-            },
-          },
-        },
+        payload: dbtPipeline('warehouse_dbt', svc.json().id, secretKey),
       });
       assert.equal(pipe.statusCode, 201, pipe.body);
       assert.equal(
@@ -417,7 +398,7 @@ for (const dialect of DIALECTS) {
           url: SVC,
           headers: s.admin,
           payload: {
-            ...mysql('down_svc', canary()),
+            ...mysqlService('down_svc', canary()),
             connection: {
               config: { type: 'Mysql', hostPort: 'h:1', authType: { password: canary() }, username: 'u' },
             },
@@ -442,7 +423,7 @@ for (const dialect of DIALECTS) {
         method: 'POST',
         url: SVC,
         headers: s.admin,
-        payload: mysql('boom', canary()),
+        payload: mysqlService('boom', canary()),
       });
       assert.equal(res.statusCode, 500);
       assert.deepEqual(Object.keys(res.json()).sort(), ['code', 'fix', 'message']);
@@ -454,7 +435,7 @@ for (const dialect of DIALECTS) {
         method: 'POST',
         url: SVC,
         headers: s.admin,
-        payload: mysql('steady', pw),
+        payload: mysqlService('steady', pw),
       });
       assert.equal(ok.statusCode, 201);
       await injectFailure(dialect, db, 'update', 'old', 'steady');
@@ -462,7 +443,7 @@ for (const dialect of DIALECTS) {
         method: 'PUT',
         url: SVC,
         headers: s.admin,
-        payload: mysql('steady', canary()),
+        payload: mysqlService('steady', canary()),
       });
       assert.equal(upd.statusCode, 500);
       assert.equal(secretValue(await readSecret(ns, 'openmetadata-database-steady-authtype-password')), pw);

@@ -12,16 +12,9 @@ import type { SecretsProvider } from '../src/core/providers/provider.js';
 import { MASK } from '../src/core/secrets/secrets-manager-types.js';
 import { canary } from './support/canary.js';
 import { buildTestServer } from './server-helpers.js';
+import { create, metadataPipeline, mysqlService, PIPELINES, SERVICES } from './server-payloads.js';
 
 const URL = '/api/v1/services/databaseServices';
-
-function mysql(name: string, password: string) {
-  return {
-    name,
-    serviceType: 'Mysql',
-    connection: { config: { type: 'Mysql', username: 'u', hostPort: 'db:3306', authType: { password } } },
-  };
-}
 
 describe('database services (in-memory provider, sqlite)', () => {
   test('create stores the password as a Secret and answers masked', async (t) => {
@@ -31,7 +24,7 @@ describe('database services (in-memory provider, sqlite)', () => {
       method: 'POST',
       url: URL,
       headers: s.admin,
-      payload: mysql('my_service', pw),
+      payload: mysqlService('my_service', pw),
     });
     assert.equal(res.statusCode, 201, res.body);
     const body = res.json();
@@ -55,14 +48,14 @@ describe('service lifecycle details', () => {
     const secretName = 'openmetadata-database-svc-a-authtype-password';
     const pw1 = canary();
     const created = (
-      await s.app.inject({ method: 'POST', url: URL, headers: s.admin, payload: mysql('svc_a', pw1) })
+      await s.app.inject({ method: 'POST', url: URL, headers: s.admin, payload: mysqlService('svc_a', pw1) })
     ).json();
     for (const n of ['svc_b', 'svc_c']) {
       const r = await s.app.inject({
         method: 'POST',
         url: URL,
         headers: s.admin,
-        payload: mysql(n, canary()),
+        payload: mysqlService(n, canary()),
       });
       assert.equal(r.statusCode, 201);
     }
@@ -71,7 +64,7 @@ describe('service lifecycle details', () => {
       method: 'POST',
       url: URL,
       headers: s.admin,
-      payload: mysql('svc_a', canary()),
+      payload: mysqlService('svc_a', canary()),
     });
     assert.equal(dup.statusCode, 409);
     assert.equal(mem.peek(secretName), pw1);
@@ -106,7 +99,7 @@ describe('service lifecycle details', () => {
       method: 'PUT',
       url: URL,
       headers: s.admin,
-      payload: { ...mysql('svc_a', MASK), description: 'd' },
+      payload: { ...mysqlService('svc_a', MASK), description: 'd' },
     });
     assert.equal(put.statusCode, 200, put.body);
     assert.equal(put.json().description, 'd');
@@ -146,7 +139,7 @@ describe('service lifecycle details', () => {
 
     // set again, soft delete keeps the Secret, GET 404, include=deleted finds it, restore
     const pw3 = canary();
-    await s.app.inject({ method: 'PUT', url: URL, headers: s.admin, payload: mysql('svc_a', pw3) });
+    await s.app.inject({ method: 'PUT', url: URL, headers: s.admin, payload: mysqlService('svc_a', pw3) });
     assert.equal(mem.peek(secretName), pw3);
     const soft = await s.app.inject({ method: 'DELETE', url: `${URL}/${created.id}`, headers: s.admin });
     assert.equal(soft.statusCode, 200);
@@ -189,7 +182,7 @@ describe('service lifecycle details', () => {
       {
         desc: 'unknown field',
         body: {
-          ...mysql('v1', canary()),
+          ...mysqlService('v1', canary()),
           connection: {
             config: { type: 'Mysql', hostPort: 'h:1', bogus: 1, authType: { password: canary() } },
           },
@@ -208,24 +201,24 @@ describe('service lifecycle details', () => {
       {
         desc: 'wrong type',
         body: {
-          ...mysql('v3', canary()),
+          ...mysqlService('v3', canary()),
           connection: { config: { type: 'Mysql', hostPort: 5, authType: { password: canary() } } },
         },
         want: 'connection.config.hostPort',
       },
       {
         desc: 'oversize value',
-        body: mysql('v4', canary('x'.repeat(70_000))),
+        body: mysqlService('v4', canary('x'.repeat(70_000))),
         want: 'connection.config.authType.password',
       },
       {
         desc: 'unknown top-level field',
-        body: { ...mysql('v5', canary()), extra: true },
+        body: { ...mysqlService('v5', canary()), extra: true },
         want: 'body.extra',
       },
       {
         desc: 'type mismatch',
-        body: { ...mysql('v6', canary()), serviceType: 'Postgres' },
+        body: { ...mysqlService('v6', canary()), serviceType: 'Postgres' },
         want: 'connection.config.type',
       },
     ];
@@ -307,7 +300,7 @@ describe('references typed in by users', () => {
       method: 'POST',
       url: URL,
       headers: s.admin,
-      payload: mysql('by_ref', 'secret:team-mysql-password'),
+      payload: mysqlService('by_ref', 'secret:team-mysql-password'),
     });
     assert.equal(res.statusCode, 201, res.body);
     assert.equal(mem.writes, writes);
@@ -373,7 +366,7 @@ describe('name collisions', () => {
     const mem = (s.provider.inner as InMemoryProvider).backing;
     const pw = canary();
     assert.equal(
-      (await s.app.inject({ method: 'POST', url: URL, headers: s.admin, payload: mysql('my_db', pw) }))
+      (await s.app.inject({ method: 'POST', url: URL, headers: s.admin, payload: mysqlService('my_db', pw) }))
         .statusCode,
       201,
     );
@@ -381,7 +374,7 @@ describe('name collisions', () => {
       method: 'POST',
       url: URL,
       headers: s.admin,
-      payload: mysql('my-db', canary()),
+      payload: mysqlService('my-db', canary()),
     });
     assert.equal(second.statusCode, 409, second.body);
     assert.equal(second.json().code, 'OMSM_ERR_SECRET_NOT_OURS');
@@ -438,41 +431,17 @@ describe('partial secret writes', () => {
 describe('ingestion pipelines listed by service', () => {
   test('?service= narrows the list before paging: full pages and the total of that service', async (t) => {
     const s = await buildTestServer(t);
-    const services: Record<string, string> = {};
-    for (const name of ['svc_one', 'svc_two']) {
-      const res = await s.app.inject({
-        method: 'POST',
-        url: URL,
-        headers: s.admin,
-        payload: {
-          name,
-          serviceType: 'Mysql',
-          connection: { config: { type: 'Mysql', username: 'u', hostPort: 'db:3306' } },
-        },
-      });
-      assert.equal(res.statusCode, 201, res.body);
-      services[name] = res.json().id;
-    }
+    const one = await create(s, SERVICES, mysqlService('svc_one', 'x'));
+    const two = await create(s, SERVICES, mysqlService('svc_two', 'x'));
     // Names interleave the two services, so a filter applied after paging gives short pages.
     for (let i = 0; i < 6; i++) {
-      const res = await s.app.inject({
-        method: 'POST',
-        url: '/api/v1/services/ingestionPipelines',
-        headers: s.admin,
-        payload: {
-          name: `pipe_${i}`,
-          pipelineType: 'metadata',
-          service: { id: services[i % 2 === 0 ? 'svc_one' : 'svc_two'], type: 'databaseService' },
-          sourceConfig: { config: { type: 'DatabaseMetadata' } },
-        },
-      });
-      assert.equal(res.statusCode, 201, res.body);
+      await create(s, PIPELINES, metadataPipeline(`pipe_${i}`, String((i % 2 === 0 ? one : two).id)));
     }
     const list = async (query: string) =>
       (
         await s.app.inject({
           method: 'GET',
-          url: `/api/v1/services/ingestionPipelines?${query}`,
+          url: `${PIPELINES}?${query}`,
           headers: s.admin,
         })
       ).json();
