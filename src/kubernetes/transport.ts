@@ -9,8 +9,9 @@
  * kubeconfig. Headers, including Authorization, still come from client-node per request, so
  * tokens, token files and exec plugins work unchanged.
  *
- * Each call may carry its own AbortSignal (the retry policy's per-attempt timeout). Clusters
- * reached through a `proxy-url` keep client-node's own transport (`supportsKeepAlive` is false).
+ * Each call carries the retry policy's per-attempt timeout (one timer) and may carry an
+ * AbortSignal. Clusters reached through a `proxy-url` keep client-node's own transport
+ * (`KeepAliveTransport.supports` is false for them).
  */
 import http from 'node:http';
 import https from 'node:https';
