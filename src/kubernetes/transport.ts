@@ -274,7 +274,11 @@ export function transportAuthentication(kc: KubeConfig): SecurityAuthentication 
     // Synchronous once the headers are known: client-node awaits the result either way.
     applySecurityAuthentication: (ctx: RequestContext) => {
       if (headers) return apply(ctx, headers);
-      pending ??= compute();
+      // A failed computation is not kept: the next request tries again.
+      pending ??= compute().catch((err: unknown) => {
+        pending = undefined;
+        throw err;
+      });
       return pending.then(() => apply(ctx, headers!));
     },
   };
