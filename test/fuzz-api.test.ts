@@ -18,7 +18,7 @@ import type { KubeEmulator } from '../src/emulator/index.js';
 import { SERVICE_TYPES } from '../src/server/entities/kinds.js';
 import { CANARY_PATTERN, canary } from './support/canary.js';
 import { buildTestServer, kubeProvider, startTestEmulator, type TestServer } from './server-helpers.js';
-import { dbtPipeline } from './server-payloads.js';
+import { dbtPipeline, testConnectionWorkflow } from './server-payloads.js';
 
 const NS = 'omsm-fuzz';
 const RUNS = 80;
@@ -128,26 +128,6 @@ function serviceBody(collection: string, name: string, pw: string): Record<strin
     serviceType: config ? config.type : 'Custom',
     ...(config ? { connection: { config } } : {}),
     description: 'fuzz',
-  };
-}
-
-function workflowBody(name: string, pw: string): Record<string, unknown> {
-  return {
-    name,
-    workflowType: 'TEST_CONNECTION',
-    request: {
-      connection: {
-        config: {
-          type: 'Postgres',
-          username: 'u',
-          hostPort: 'pg:5432',
-          database: 'd',
-          authType: { password: pw },
-        },
-      },
-      serviceType: 'Database',
-      connectionType: 'Postgres',
-    },
   };
 }
 
@@ -319,7 +299,10 @@ describe('HTTP API fuzz (in-process server, sqlite, kubernetes provider on kube-
     const botId = await createOk('/api/v1/bots', { name: 'fx-bot' });
     const bot = await s.app.inject({ method: 'GET', url: `/api/v1/bots/${botId}`, headers: s.admin });
     const botUserId = (bot.json() as { botUser: { id: string } }).botUser.id;
-    const workflowId = await createOk('/api/v1/automations/workflows', workflowBody('fx-flow', canary()));
+    const workflowId = await createOk(
+      '/api/v1/automations/workflows',
+      testConnectionWorkflow('fx-flow', canary()),
+    );
     fx = { serviceIds, pipelineId, botId, botUserId, workflowId };
   });
 
@@ -564,7 +547,10 @@ describe('HTTP API fuzz (in-process server, sqlite, kubernetes provider on kube-
           const pw = canary();
           const base = '/api/v1/automations/workflows';
           const id = part === '<fixture>' ? fx.workflowId : part;
-          const body = mutate(workflowBody(op === 'PUT' && cut % 2 === 0 ? 'fx-flow' : `fz-${name}`, pw), pw);
+          const body = mutate(
+            testConnectionWorkflow(op === 'PUT' && cut % 2 === 0 ? 'fx-flow' : `fz-${name}`, pw),
+            pw,
+          );
           const req: Req =
             op === 'POST' || op === 'PUT'
               ? { method: op, url: base, payload: encode(body, w, cut), contentType: w.ct }

@@ -22,10 +22,7 @@ import { readWorkflowSettings } from '../src/ingestion/workflow-settings.js';
 import { canary } from './support/canary.js';
 import { runCli } from './support/cli.js';
 import { buildTestServer, kubeProvider, type TestServer } from './server-helpers.js';
-import { dbtPipeline } from './server-payloads.js';
-
-const SVC = '/api/v1/services/databaseServices';
-const PIPES = '/api/v1/services/ingestionPipelines';
+import { create, dbtPipeline, mysqlService, PIPELINES, SERVICES } from './server-payloads.js';
 
 let fx: IngestionFixture;
 let serverKubeconfig: string;
@@ -54,34 +51,12 @@ after(async () => fx?.close());
 
 /** A bot, a MySQL service and a dbt pipeline with secrets; returns the pipeline's workflowConfig YAML. */
 async function pipelineWorkflow(s: TestServer, password: string, awsKey: string): Promise<string> {
-  const bot = await s.app.inject({
-    method: 'POST',
-    url: '/api/v1/bots',
-    headers: s.admin,
-    payload: { name: 'ingestion-bot' },
-  });
-  assert.equal(bot.statusCode, 201, bot.body);
-  const svc = await s.app.inject({
-    method: 'POST',
-    url: SVC,
-    headers: s.admin,
-    payload: {
-      name: 'warehouse',
-      serviceType: 'Mysql',
-      connection: { config: { type: 'Mysql', username: 'u', hostPort: 'db:3306', authType: { password } } },
-    },
-  });
-  assert.equal(svc.statusCode, 201, svc.body);
-  const pipe = await s.app.inject({
-    method: 'POST',
-    url: PIPES,
-    headers: s.admin,
-    payload: dbtPipeline('warehouse_dbt', svc.json().id, awsKey),
-  });
-  assert.equal(pipe.statusCode, 201, pipe.body);
+  await create(s, '/api/v1/bots', { name: 'ingestion-bot' });
+  const svc = await create(s, SERVICES, mysqlService('warehouse', password));
+  const pipe = await create(s, PIPELINES, dbtPipeline('warehouse_dbt', String(svc.id), awsKey));
   const wc = await s.app.inject({
     method: 'GET',
-    url: `${PIPES}/${pipe.json().id}/workflowConfig`,
+    url: `${PIPELINES}/${pipe.id}/workflowConfig`,
     headers: s.admin,
   });
   assert.equal(wc.statusCode, 200, wc.body);

@@ -19,7 +19,7 @@ import { assembleDeps } from '../src/server/assemble.js';
 import { canary } from './support/canary.js';
 import { DIALECTS, unavailable } from './server-dialects.case.js';
 import { buildTestServer, kubeProvider, startTestEmulator } from './server-helpers.js';
-import { dbtPipeline, mysqlService } from './server-payloads.js';
+import { dbtPipeline, mysqlService, testConnectionWorkflow } from './server-payloads.js';
 
 const SVC = '/api/v1/services/databaseServices';
 const PIPES = '/api/v1/services/ingestionPipelines';
@@ -324,23 +324,7 @@ for (const dialect of DIALECTS) {
         method: 'POST',
         url: FLOWS,
         headers: s.admin,
-        payload: {
-          name: 'test-conn-1',
-          workflowType: 'TEST_CONNECTION',
-          request: {
-            connection: {
-              config: {
-                type: 'Postgres',
-                username: 'u',
-                hostPort: 'pg:5432',
-                database: 'db',
-                authType: { password: flowPw },
-              },
-            },
-            serviceType: 'Database',
-            connectionType: 'Postgres',
-          },
-        },
+        payload: testConnectionWorkflow('test-conn-1', flowPw),
       });
       assert.equal(flow.statusCode, 201, flow.body);
       assert.equal(flow.json().request.connection.config.authType.password, MASK);

@@ -1,7 +1,7 @@
 /**
  * Request bodies the server tests send again and again: a MySQL database service with a password,
- * ingestion pipelines (dbt with an S3 secret key, plain metadata), and a create-as-admin helper
- * that asserts the 201.
+ * ingestion pipelines (dbt with an S3 secret key, plain metadata), a Postgres test-connection
+ * workflow, and a create-as-admin helper that asserts the 201.
  */
 import assert from 'node:assert/strict';
 import type { TestServer } from './server-helpers.js';
@@ -45,6 +45,27 @@ export function metadataPipeline(name: string, serviceId: string) {
     pipelineType: 'metadata',
     service: { id: serviceId, type: 'databaseService' },
     sourceConfig: { config: { type: 'DatabaseMetadata' } },
+  };
+}
+
+/** An automation workflow testing a Postgres connection whose password is `password`. */
+export function testConnectionWorkflow(name: string, password: string) {
+  return {
+    name,
+    workflowType: 'TEST_CONNECTION',
+    request: {
+      connection: {
+        config: {
+          type: 'Postgres',
+          username: 'u',
+          hostPort: 'pg:5432',
+          database: 'd',
+          authType: { password },
+        },
+      },
+      serviceType: 'Database',
+      connectionType: 'Postgres',
+    },
   };
 }
 
