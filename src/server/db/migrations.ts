@@ -7,6 +7,7 @@
  */
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { omsmError } from '../../core/errors.js';
+import type { JsonObject } from '../../core/secrets/secrets-manager-types.js';
 import type { Scheme } from './database.js';
 import { translateDbError } from './db-errors.js';
 import { parentOf } from './entity-parent.js';
@@ -52,7 +53,7 @@ function migrations(scheme: Scheme): Record<string, Migration> {
           const page = await sql<{ id: string; json: string }>`
             select id, json from entity where id > ${last} order by id limit 500`.execute(db);
           for (const row of page.rows) {
-            const parent = parentOf(JSON.parse(row.json));
+            const parent = parentOf(parseDocument(row.id, row.json));
             if (parent !== null)
               await sql`update entity set parent = ${parent} where id = ${row.id}`.execute(db);
           }
@@ -62,6 +63,19 @@ function migrations(scheme: Scheme): Record<string, Migration> {
       },
     },
   };
+}
+
+/**
+ * A stored document for a data migration. A parse failure names the row only: the parser's
+ * message quotes the text, which holds stored secret forms.
+ * @throws OmsmError OMSM_ERR_INTERNAL naming the row id.
+ */
+function parseDocument(id: string, json: string): JsonObject {
+  try {
+    return JSON.parse(json) as JsonObject;
+  } catch {
+    throw omsmError('OMSM_ERR_INTERNAL', `entity ${id} holds a document that is not valid JSON`);
+  }
 }
 
 class CodeMigrations implements MigrationProvider {
