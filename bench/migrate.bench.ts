@@ -27,12 +27,12 @@ import { openMigration, sourceConfig } from '../src/ops/migrate/open-migration.j
 import { createRateLimiter } from '../src/ops/migrate/rate-limiter.js';
 import { runMigration } from '../src/ops/migrate/run-migration.js';
 import { rbacObjects } from '../src/ops/rbac/rbac-manifests.js';
-import { openDatabase } from '../src/server/db/database.js';
-import { EntityStore } from '../src/server/db/entity-store.js';
-import { migrateToLatest } from '../src/server/db/migrations.js';
-import { ConfigValidator } from '../src/server/entities/config-validator.js';
-import { createEntities, type NewEntity } from '../src/server/entities/entity-writer.js';
-import { SERVICE_TYPES, serviceKind } from '../src/server/entities/kinds.js';
+import { openDatabase } from '../src/domain/db/database.js';
+import { EntityStore } from '../src/domain/db/entity-store.js';
+import { migrateToLatest } from '../src/domain/db/migrations.js';
+import { ConfigValidator } from '../src/domain/config-validator.js';
+import { createEntities, type NewEntity } from '../src/domain/entity-writer.js';
+import { SERVICE_TYPES, serviceKind } from '../src/domain/kinds.js';
 import type { BenchResult } from './bench-types.js';
 import { EmulatorThread } from './emulator-thread.js';
 

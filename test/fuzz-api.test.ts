@@ -15,7 +15,7 @@ import { after, before, describe, test } from 'node:test';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import fc from 'fast-check';
 import type { KubeEmulator } from '../src/emulator/index.js';
-import { SERVICE_TYPES } from '../src/server/entities/kinds.js';
+import { SERVICE_TYPES } from '../src/domain/kinds.js';
 import { CANARY_PATTERN, canary } from './support/canary.js';
 import { buildTestServer, kubeProvider, startTestEmulator, type TestServer } from './server-helpers.js';
 import { dbtPipeline, testConnectionWorkflow } from './server-payloads.js';

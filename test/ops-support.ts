@@ -12,12 +12,12 @@ import type { SecretsProvider } from '../src/core/providers/provider.js';
 import { loadSchemaRegistry } from '../src/core/schema/schema-registry.js';
 import { createSecretsManager } from '../src/core/secrets/secrets-manager.js';
 import type { JsonObject } from '../src/core/secrets/secrets-manager-types.js';
-import { openDatabase } from '../src/server/db/database.js';
-import { EntityStore } from '../src/server/db/entity-store.js';
-import { migrateToLatest } from '../src/server/db/migrations.js';
-import { ConfigValidator } from '../src/server/entities/config-validator.js';
-import { createEntities, type NewEntity } from '../src/server/entities/entity-writer.js';
-import { PIPELINE_KIND, SERVICE_TYPES, serviceKind, USER_KIND } from '../src/server/entities/kinds.js';
+import { openDatabase } from '../src/domain/db/database.js';
+import { EntityStore } from '../src/domain/db/entity-store.js';
+import { migrateToLatest } from '../src/domain/db/migrations.js';
+import { ConfigValidator } from '../src/domain/config-validator.js';
+import { createEntities, type NewEntity } from '../src/domain/entity-writer.js';
+import { PIPELINE_KIND, SERVICE_TYPES, serviceKind, USER_KIND } from '../src/domain/kinds.js';
 import { dbHolderSource } from '../src/ops/migrate/holders-db.js';
 import { canary } from './support/canary.js';
 

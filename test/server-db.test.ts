@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import { openDatabase, type OpenDatabase } from '../src/server/db/database.js';
-import { EntityStore, isStale, type StoredEntity } from '../src/server/db/entity-store.js';
-import { migrateToLatest } from '../src/server/db/migrations.js';
-import { ensureSetting } from '../src/server/db/settings-store.js';
+import { openDatabase, type OpenDatabase } from '../src/domain/db/database.js';
+import { EntityStore, isStale, type StoredEntity } from '../src/domain/db/entity-store.js';
+import { migrateToLatest } from '../src/domain/db/migrations.js';
+import { ensureSetting } from '../src/domain/db/settings-store.js';
 import { DIALECTS, freshDatabase, unavailable, type FreshDatabase } from './server-dialects.case.js';
 
 function entity(name: string, kind = 'databaseService'): StoredEntity {
@@ -184,7 +184,7 @@ for (const dialect of DIALECTS) {
 
 describe('secret holders API (sqlite)', () => {
   test('streams holders with scopes and replaces one config conditionally', async () => {
-    const { streamSecretHolders, replaceSlotConfig } = await import('../src/server/db/secret-holders.js');
+    const { streamSecretHolders, replaceSlotConfig } = await import('../src/domain/secret-holders.js');
     const fresh = await freshDatabase('sqlite');
     const open = openDatabase(fresh.config);
     try {

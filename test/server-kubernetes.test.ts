@@ -13,7 +13,7 @@ import { type Kysely, sql } from 'kysely';
 import { parse } from 'yaml';
 import { MASK } from '../src/core/secrets/secrets-manager-types.js';
 import type { KubeEmulator } from '../src/emulator/index.js';
-import type { Database } from '../src/server/db/tables.js';
+import type { Database } from '../src/domain/db/tables.js';
 import { buildServer } from '../src/server/app.js';
 import { assembleDeps } from '../src/server/assemble.js';
 import { canary } from './support/canary.js';

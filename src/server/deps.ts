@@ -11,7 +11,7 @@ import type { OmsmConfig } from '../core/config/config-types.js';
 import type { Logger } from '../core/logging.js';
 import type { SchemaRegistry } from '../core/schema/schema-registry.js';
 import type { SecretsManager } from '../core/secrets/secrets-manager-types.js';
-import type { OpenDatabase } from './db/database.js';
+import type { OpenDatabase } from '../domain/db/database.js';
 
 /** One readiness condition for /readyz: resolves ok or explains (no secret values). */
 export interface ReadinessCheck {

@@ -10,11 +10,11 @@ import type { OmsmConfig } from '../core/config/config-types.js';
 import type { SecretsManager } from '../core/secrets/secrets-manager-types.js';
 import type { AuthService } from './auth/auth-service.js';
 import type { TokenClaims, Role } from './auth/jwt.js';
-import type { OpenDatabase } from './db/database.js';
-import type { EntityStore } from './db/entity-store.js';
+import type { OpenDatabase } from '../domain/db/database.js';
+import type { EntityStore } from '../domain/db/entity-store.js';
 import type { ServerDeps } from './deps.js';
-import type { ConfigValidator } from './entities/config-validator.js';
-import type { Repositories } from './entities/entity-repository.js';
+import type { ConfigValidator } from '../domain/config-validator.js';
+import type { Repositories } from '../domain/entity-repository.js';
 
 /** Who may call a route: `public` (health only) or the roles allowed. Default `['admin']`. */
 export type RouteAuth = 'public' | readonly Role[];

@@ -10,10 +10,10 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../core/logging.js';
 import { buildServer } from './app.js';
 import type { ServerDeps } from './deps.js';
-import { createEntities } from './entities/entity-writer.js';
-import { BOT_KIND, USER_KIND } from './entities/kinds.js';
-import { newBotUserDoc } from './entities/bot-users.js';
-import { DEFAULT_INGESTION_BOT } from './entities/workflow-config.js';
+import { createEntities } from '../domain/entity-writer.js';
+import { BOT_KIND, USER_KIND } from '../domain/kinds.js';
+import { newBotUserDoc } from './bot-users.js';
+import { DEFAULT_INGESTION_BOT } from './workflow-config.js';
 import { randomUUID } from 'node:crypto';
 
 export interface RunningServer {

@@ -11,7 +11,7 @@ import type { Command } from 'commander';
 import { createLogger } from '../../core/logging.js';
 import type { OmsmConfig } from '../../core/config/config-types.js';
 import { assembleDeps } from '../../server/assemble.js';
-import { readSetting } from '../../server/db/settings-store.js';
+import { readSetting } from '../../domain/db/settings-store.js';
 import { ADMIN_TOKEN_SHOWN, type Embedded, startEmbedded } from '../../server/embedded.js';
 import { startServer } from '../../server/main.js';
 import { addConfigOption, type ConfigOptions, loadCliConfig } from '../load-config.js';

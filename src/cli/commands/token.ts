@@ -13,8 +13,8 @@ import type { OmsmConfig } from '../../core/config/config-types.js';
 import { loadConfig } from '../../core/config/load-config.js';
 import { omsmError } from '../../core/errors.js';
 import { expiryToSeconds, mintToken, signingKey } from '../../server/auth/jwt.js';
-import { openDatabase } from '../../server/db/database.js';
-import { migrateToLatest } from '../../server/db/migrations.js';
+import { openDatabase } from '../../domain/db/database.js';
+import { migrateToLatest } from '../../domain/db/migrations.js';
 import { addConfigOption, type ConfigOptions, loadCliConfig } from '../load-config.js';
 
 export interface TokenOptions extends ConfigOptions {

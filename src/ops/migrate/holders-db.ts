@@ -17,8 +17,8 @@
 import { omsmError } from '../../core/errors.js';
 import { getAt, setAt } from '../../core/masking/mask.js';
 import type { JsonObject } from '../../core/secrets/secrets-manager-types.js';
-import { type EntityStore, isStale, type StoredEntity } from '../../server/db/entity-store.js';
-import { configAt, type EntityKind, SECRET_HOLDING_KINDS } from '../../server/entities/kinds.js';
+import { type EntityStore, isStale, type StoredEntity } from '../../domain/db/entity-store.js';
+import { configAt, type EntityKind, SECRET_HOLDING_KINDS } from '../../domain/kinds.js';
 import type {
   ChangeOutcome,
   EntityType,

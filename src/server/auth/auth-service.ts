@@ -9,7 +9,7 @@
  */
 import { createHash, timingSafeEqual, type webcrypto } from 'node:crypto';
 import { omsmError } from '../../core/errors.js';
-import type { EntityStore } from '../db/entity-store.js';
+import type { EntityStore } from '../../domain/db/entity-store.js';
 import { mintToken, type Role, type TokenClaims, verifyToken } from './jwt.js';
 
 /** Field of a bot user's stored document holding the id of its current token (never served). */

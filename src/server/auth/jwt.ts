@@ -11,8 +11,8 @@ import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import type { Kysely } from 'kysely';
 import type { webcrypto } from 'node:crypto';
 import { omsmError } from '../../core/errors.js';
-import { ensureSetting, readSetting } from '../db/settings-store.js';
-import type { Database } from '../db/tables.js';
+import { ensureSetting, readSetting } from '../../domain/db/settings-store.js';
+import type { Database } from '../../domain/db/tables.js';
 
 export type Role = 'admin' | 'bot';
 

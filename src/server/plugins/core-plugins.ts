@@ -6,11 +6,11 @@
  * opened here), `omsm-secrets` (the SecretsManager and the connection-config validator).
  */
 import fp from 'fastify-plugin';
-import { openDatabase } from '../db/database.js';
-import { EntityStore } from '../db/entity-store.js';
-import { migrateToLatest } from '../db/migrations.js';
+import { openDatabase } from '../../domain/db/database.js';
+import { EntityStore } from '../../domain/db/entity-store.js';
+import { migrateToLatest } from '../../domain/db/migrations.js';
 import type { ServerDeps } from '../deps.js';
-import { ConfigValidator } from '../entities/config-validator.js';
+import { ConfigValidator } from '../../domain/config-validator.js';
 import '../fastify-types.js';
 
 export const configPlugin = fp<{ deps: ServerDeps }>(

@@ -4,7 +4,7 @@
  * Everything under /api/v1, one encapsulated plugin per resource.
  */
 import type { FastifyInstance } from 'fastify';
-import { SERVICE_TYPES } from '../entities/kinds.js';
+import { SERVICE_TYPES } from '../../domain/kinds.js';
 import { botRoutes } from './bots.js';
 import { ingestionPipelineRoutes } from './ingestion-pipelines.js';
 import { openApiRoutes } from './openapi.js';

@@ -9,10 +9,10 @@
 import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { JsonObject } from '../../core/secrets/secrets-manager-types.js';
-import type { StoredEntity } from '../db/entity-store.js';
-import { newBotUserDoc, requireBotUser } from '../entities/bot-users.js';
-import { createEntities } from '../entities/entity-writer.js';
-import { BOT_KIND, USER_KIND } from '../entities/kinds.js';
+import type { StoredEntity } from '../../domain/db/entity-store.js';
+import { newBotUserDoc, requireBotUser } from '../bot-users.js';
+import { createEntities } from '../../domain/entity-writer.js';
+import { BOT_KIND, USER_KIND } from '../../domain/kinds.js';
 import { botEntity, createBotBody } from '../schemas/bot.js';
 import { registerCrud } from './crud.js';
 

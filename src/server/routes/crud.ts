@@ -12,9 +12,9 @@ import jsonpatch from 'fast-json-patch';
 import { omsmError } from '../../core/errors.js';
 import type { JsonObject } from '../../core/secrets/secrets-manager-types.js';
 import type { Role } from '../auth/jwt.js';
-import { type Include, isStale, type StoredEntity, staleConflict } from '../db/entity-store.js';
-import type { EntityRepository } from '../entities/entity-repository.js';
-import { entityView } from '../entities/views.js';
+import { type Include, isStale, type StoredEntity, staleConflict } from '../../domain/db/entity-store.js';
+import type { EntityRepository } from '../../domain/entity-repository.js';
+import { entityView } from '../entity-views.js';
 import {
   deleteQuery,
   errorResponses,

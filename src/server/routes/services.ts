@@ -9,8 +9,8 @@
 import type { FastifyInstance } from 'fastify';
 import { omsmError } from '../../core/errors.js';
 import type { JsonObject } from '../../core/secrets/secrets-manager-types.js';
-import type { StoredEntity } from '../db/entity-store.js';
-import { SERVICE_TYPES, type ServiceType } from '../entities/kinds.js';
+import type { StoredEntity } from '../../domain/db/entity-store.js';
+import { SERVICE_TYPES, type ServiceType } from '../../domain/kinds.js';
 import { createServiceBody, serviceEntity } from '../schemas/service.js';
 import { registerCrud } from './crud.js';
 

@@ -11,9 +11,9 @@ import type { FastifyInstance } from 'fastify';
 import { omsmError } from '../../core/errors.js';
 import type { JsonObject } from '../../core/secrets/secrets-manager-types.js';
 import { TOKEN_ID_FIELD } from '../auth/auth-service.js';
-import { DEFAULT_EXPIRY, issueBotToken, newBotUserDoc, requireBotUser } from '../entities/bot-users.js';
-import { configAt, USER_KIND } from '../entities/kinds.js';
-import { entityView } from '../entities/views.js';
+import { DEFAULT_EXPIRY, issueBotToken, newBotUserDoc, requireBotUser } from '../bot-users.js';
+import { configAt, USER_KIND } from '../../domain/kinds.js';
+import { entityView } from '../entity-views.js';
 import {
   authMechanismResponse,
   createUserBody,

@@ -1,5 +1,5 @@
 /**
- * @module server/db/secret-holders
+ * @module domain/secret-holders
  *
  * The stable repository API for tools that work on every stored secret (`omsm migrate-secrets`,
  * orphan reports): stream each secret-holding entity page by page with the EntityScope and stored
@@ -16,9 +16,9 @@
  *   has `holder.version`; it returns `'updated'` with the new version, or `'stale'` when someone
  *   changed the row meanwhile (re-read with `readSecretHolder` and decide again), or `'gone'`.
  */
-import type { EntityScope, JsonObject } from '../../core/secrets/secrets-manager-types.js';
-import { configAt, type EntityKind, SECRET_HOLDING_KINDS, withConfigAt } from '../entities/kinds.js';
-import { type EntityStore, isStale, type StoredEntity } from './entity-store.js';
+import type { EntityScope, JsonObject } from '../core/secrets/secrets-manager-types.js';
+import { configAt, type EntityKind, SECRET_HOLDING_KINDS, withConfigAt } from './kinds.js';
+import { type EntityStore, isStale, type StoredEntity } from './db/entity-store.js';
 
 export interface SecretSlotConfig {
   /** Property names from the document root to the config, e.g. `['connection', 'config']`. */

@@ -1,5 +1,5 @@
 /**
- * @module server/db/database
+ * @module domain/db/database
  *
  * Opens the entity database through Kysely for the configured dialect: SQLite (better-sqlite3, one
  * file, the embedded default), PostgreSQL (pg) or MySQL/MariaDB (mysql2). One query layer above

@@ -1,5 +1,5 @@
 /**
- * @module server/entities/views
+ * @module server/entity-views
  *
  * What an entity looks like in a response. Admins see every password field as `*********`
  * (SecretsManager.mask); bots see stored forms that are references (`secret:<name>`) or Fernet
@@ -8,12 +8,12 @@
  * updatedAt) are overlaid from the row; fields the response schemas do not declare (internal
  * bookkeeping such as a bot's token id) are dropped by the serializer.
  */
-import type { JsonObject, JsonValue, SecretsManager } from '../../core/secrets/secrets-manager-types.js';
-import { MASK } from '../../core/secrets/secrets-manager-types.js';
-import type { Role } from '../auth/jwt.js';
-import type { StoredEntity } from '../db/entity-store.js';
-import { getAt } from './entity-writer.js';
-import { configAt, type EntityKind, withConfigAt } from './kinds.js';
+import type { JsonObject, JsonValue, SecretsManager } from '../core/secrets/secrets-manager-types.js';
+import { MASK } from '../core/secrets/secrets-manager-types.js';
+import type { Role } from './auth/jwt.js';
+import type { StoredEntity } from '../domain/db/entity-store.js';
+import { getAt } from '../domain/entity-writer.js';
+import { configAt, type EntityKind, withConfigAt } from '../domain/kinds.js';
 
 /** Upstream's entity version is a decimal that grows by 0.1 per change; ours maps the row version. */
 export function displayVersion(rowVersion: number): number {

@@ -1,5 +1,5 @@
 /**
- * @module server/db/migrations
+ * @module domain/db/migrations
  *
  * Schema migrations, run on every start through Kysely's Migrator (idempotent; a second server
  * process racing on the same database is serialized by the Migrator's lock table). Migrations are

@@ -1,5 +1,5 @@
 /**
- * @module server/entities/bot-users
+ * @module server/bot-users
  *
  * Bot users and their JWTs. The server issues every bot token itself (HS256, role `bot`, a fresh
  * `jti`), stores it through the SecretsManager at `authenticationMechanism.config.JWTToken` (scope
@@ -7,11 +7,11 @@
  * user document (`omsmTokenId`) so the auth hook can reject any older token.
  */
 import type { FastifyInstance } from 'fastify';
-import { omsmError } from '../../core/errors.js';
-import type { JsonObject } from '../../core/secrets/secrets-manager-types.js';
-import { TOKEN_ID_FIELD } from '../auth/auth-service.js';
-import { expiryToSeconds } from '../auth/jwt.js';
-import type { StoredEntity } from '../db/entity-store.js';
+import { omsmError } from '../core/errors.js';
+import type { JsonObject } from '../core/secrets/secrets-manager-types.js';
+import { TOKEN_ID_FIELD } from './auth/auth-service.js';
+import { expiryToSeconds } from './auth/jwt.js';
+import type { StoredEntity } from '../domain/db/entity-store.js';
 
 export const DEFAULT_EXPIRY = 'Unlimited';
 

@@ -1,5 +1,5 @@
 /**
- * @module server/entities/kinds
+ * @module domain/kinds
  *
  * The entity kinds the server stores and where their secret-holding configs sit. Each kind names
  * its configs by a pointer into the document and the EntityScope the SecretsManager stores them
@@ -12,7 +12,7 @@
  * | `ingestionPipeline` | `sourceConfig.config` | `['pipeline', name]` | by `sourceConfig.config.type` (`DBT` → `DbtPipeline`) |
  * | `workflow` | `request.connection.config` | `['workflow', name]` | `...config.type` |
  */
-import type { EntityScope, JsonObject, JsonValue } from '../../core/secrets/secrets-manager-types.js';
+import type { EntityScope, JsonObject, JsonValue } from '../core/secrets/secrets-manager-types.js';
 
 export interface ServiceType {
   /** URL collection, e.g. `databaseServices`. */

@@ -1,5 +1,5 @@
 /**
- * @module server/db/entity-store
+ * @module domain/db/entity-store
  *
  * Entities as JSON documents, one query layer for every dialect. The columns (id, kind, name,
  * version, deleted, updated_at) are authoritative and overlaid on the document when read.

@@ -1,5 +1,5 @@
 /**
- * @module server/db/db-errors
+ * @module domain/db/db-errors
  *
  * The one place that looks at raw SQL driver errors (better-sqlite3, pg, mysql2) and turns them into
  * catalogue errors: unique violations become OMSM_ERR_API_CONFLICT, connection problems

@@ -1,5 +1,5 @@
 /**
- * @module server/db/entity-parent
+ * @module domain/db/entity-parent
  *
  * The service an entity belongs to, as stored in the `parent` column: the `name` of the entity
  * reference in its `service` field (upstream's convention; ingestion pipelines have one). Derived

@@ -1,15 +1,15 @@
 /**
- * @module server/entities/secret-bookkeeping
+ * @module domain/secret-bookkeeping
  *
  * What the entity writer needs to undo a failed write: which Secrets a write will touch (known
  * before the first provider call, since `SecretsManager.encrypt` does not undo its own earlier
  * stores when a later one fails), which are omsm's own (a `secret:` reference a user typed in is
  * never deleted), and the best-effort undo itself.
  */
-import { toReference } from '../../core/naming/reference.js';
-import { type SecretId, secretId } from '../../core/naming/secret-name.js';
-import type { FieldPath, JsonObject, JsonValue } from '../../core/secrets/secrets-manager-types.js';
-import { MASK } from '../../core/secrets/secrets-manager-types.js';
+import { toReference } from '../core/naming/reference.js';
+import { type SecretId, secretId } from '../core/naming/secret-name.js';
+import type { FieldPath, JsonObject, JsonValue } from '../core/secrets/secrets-manager-types.js';
+import { MASK } from '../core/secrets/secrets-manager-types.js';
 import type { WriterContext } from './entity-writer.js';
 import type { SecretSlot } from './kinds.js';
 

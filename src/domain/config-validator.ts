@@ -1,5 +1,5 @@
 /**
- * @module server/entities/config-validator
+ * @module domain/config-validator
  *
  * Checks a connection config against its JSON Schema from the registry (ajv, `format: password`
  * registered) before anything is written: an unknown type, an unknown field, a wrong type or an
@@ -7,9 +7,9 @@
  * the request body. Messages never quote the offending value.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { type ValidationIssue, validationError } from '../../core/errors.js';
-import type { JsonObject, JsonValue } from '../../core/secrets/secrets-manager-types.js';
-import type { SchemaRegistry } from '../../core/schema/schema-registry.js';
+import { type ValidationIssue, validationError } from '../core/errors.js';
+import type { JsonObject, JsonValue } from '../core/secrets/secrets-manager-types.js';
+import type { SchemaRegistry } from '../core/schema/schema-registry.js';
 
 /** Longest string accepted in a config (a Kubernetes Secret holds at most 1 MiB in all). */
 export const MAX_VALUE_LENGTH = 64 * 1024;

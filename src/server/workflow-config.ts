@@ -1,5 +1,5 @@
 /**
- * @module server/entities/workflow-config
+ * @module server/workflow-config
  *
  * The workflow config the ingestion runtime runs for a pipeline (upstream's
  * `OpenMetadataWorkflowConfig`): source (type, serviceName, serviceConnection, sourceConfig), sink,
@@ -13,11 +13,11 @@
  * the API never decrypts them into a response. A plain value (`no_encryption_at_rest`) is masked.
  */
 import type { FastifyInstance } from 'fastify';
-import { omsmError } from '../../core/errors.js';
-import type { JsonObject } from '../../core/secrets/secrets-manager-types.js';
-import type { StoredEntity } from '../db/entity-store.js';
-import { AUTH_MECHANISM_SCHEMA, configAt, PIPELINE_KIND } from './kinds.js';
-import { referencesOnly } from './views.js';
+import { omsmError } from '../core/errors.js';
+import type { JsonObject } from '../core/secrets/secrets-manager-types.js';
+import type { StoredEntity } from '../domain/db/entity-store.js';
+import { AUTH_MECHANISM_SCHEMA, configAt, PIPELINE_KIND } from '../domain/kinds.js';
+import { referencesOnly } from './entity-views.js';
 
 /** The bot whose token a pipeline runs with when it names none (upstream's default bot). */
 export const DEFAULT_INGESTION_BOT = 'ingestion-bot';

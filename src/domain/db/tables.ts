@@ -1,5 +1,5 @@
 /**
- * @module server/db/tables
+ * @module domain/db/tables
  *
  * Kysely table types. Entities are JSON documents in one table keyed by (kind, name), with the
  * columns the server queries on pulled out: id, name, version (optimistic concurrency), deleted,

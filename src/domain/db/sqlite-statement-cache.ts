@@ -1,5 +1,5 @@
 /**
- * @module server/db/sqlite-statement-cache
+ * @module domain/db/sqlite-statement-cache
  *
  * Kysely's SQLite driver calls `database.prepare(sql)` for every query it runs, so SQLite parses
  * and plans the same few statements again and again (better-sqlite3's own advice is to prepare

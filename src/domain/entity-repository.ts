@@ -1,15 +1,14 @@
 /**
- * @module server/entities/entity-repository
+ * @module domain/entity-repository
  *
  * `createEntityRepository(ctx, kind)`: what routes use for one entity kind (reads, and the writes of
- * entity-writer with the kind bound), so routes never touch Kysely. The `omsm-repositories` plugin
- * builds one per kind and decorates `app.repos`.
+ * entity-writer with the kind bound), so routes never touch Kysely. The server's `omsm-repositories`
+ * plugin builds one per kind and decorates `app.repos`.
  */
 import { randomUUID } from 'node:crypto';
-import fp from 'fastify-plugin';
-import { omsmError } from '../../core/errors.js';
-import type { JsonObject } from '../../core/secrets/secrets-manager-types.js';
-import type { Include, ListOptions, Page, StoredEntity } from '../db/entity-store.js';
+import { omsmError } from '../core/errors.js';
+import type { JsonObject } from '../core/secrets/secrets-manager-types.js';
+import type { Include, ListOptions, Page, StoredEntity } from './db/entity-store.js';
 import {
   createEntities,
   deleteSecretsOf,
@@ -17,8 +16,7 @@ import {
   updateEntity,
   type WriterContext,
 } from './entity-writer.js';
-import { BOT_KIND, type EntityKind, SECRET_HOLDING_KINDS } from './kinds.js';
-import '../fastify-types.js';
+import type { EntityKind } from './kinds.js';
 
 export interface EntityRepository {
   readonly kind: EntityKind;
@@ -77,30 +75,3 @@ export type Repositories = ReadonlyMap<string, EntityRepository> & {
   /** The repository of `kind`. @throws Error for an unknown kind (a programming error). */
   of(kind: string): EntityRepository;
 };
-
-export const repositoriesPlugin = fp(
-  async (app) => {
-    const ctx: WriterContext = {
-      store: app.store,
-      secrets: app.secretsManager,
-      validator: app.configValidator,
-      naming: {
-        prefix: app.omsmConfig.secretsManagerConfiguration.prefix,
-        clusterName: app.omsmConfig.clusterName,
-      },
-      log: app.log,
-    };
-    const map = new Map<string, EntityRepository>();
-    for (const kind of [...SECRET_HOLDING_KINDS, BOT_KIND])
-      map.set(kind.kind, createEntityRepository(ctx, kind));
-    const repos = Object.assign(map, {
-      of(k: string) {
-        const r = map.get(k);
-        if (!r) throw new Error(`no repository for kind ${k}`);
-        return r;
-      },
-    });
-    app.decorate('repos', repos);
-  },
-  { name: 'omsm-repositories', dependencies: ['omsm-db', 'omsm-secrets'] },
-);

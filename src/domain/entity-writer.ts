@@ -1,5 +1,5 @@
 /**
- * @module server/entities/entity-writer
+ * @module domain/entity-writer
  *
  * The write path every entity shares, in the order that keeps the database and the secrets
  * provider consistent:
@@ -16,12 +16,12 @@
  * If even the undo fails (the provider went away between 2 and 4) the leftovers are logged by name
  * and `omsm secrets orphans` finds them; the API answers with the original error.
  */
-import type { FastifyBaseLogger } from 'fastify';
-import { asOmsmError, omsmError } from '../../core/errors.js';
-import type { NamingContext } from '../../core/naming/secret-name.js';
-import type { JsonObject, SecretsManager } from '../../core/secrets/secrets-manager-types.js';
-import type { EntityStore, StoredEntity } from '../db/entity-store.js';
-import { isStale } from '../db/entity-store.js';
+import { asOmsmError, omsmError } from '../core/errors.js';
+import type { Logger } from '../core/logging.js';
+import type { NamingContext } from '../core/naming/secret-name.js';
+import type { JsonObject, SecretsManager } from '../core/secrets/secrets-manager-types.js';
+import type { EntityStore, StoredEntity } from './db/entity-store.js';
+import { isStale } from './db/entity-store.js';
 import type { ConfigValidator } from './config-validator.js';
 import { configAt, type EntityKind, type SecretSlot, withConfigAt } from './kinds.js';
 import { getAt, type Owned, ownSecret, planClears, type Touch, touches, undo } from './secret-bookkeeping.js';
@@ -34,7 +34,7 @@ export interface WriterContext {
   readonly validator: ConfigValidator;
   /** prefix and clusterName: to know, before writing, which Secret names a write will touch. */
   readonly naming: NamingContext;
-  readonly log?: FastifyBaseLogger;
+  readonly log?: Pick<Logger, 'warn' | 'error'>;
 }
 
 /** A new entity to insert. */

@@ -1,5 +1,5 @@
 /**
- * @module server/db/settings-store
+ * @module domain/db/settings-store
  *
  * Server-generated settings kept in the database so every server process on one database shares
  * them (the JWT signing key when none is configured). Insert-if-absent, so two processes starting
