@@ -12,7 +12,7 @@ import {
   mapKubeError,
   type ErrorContext,
 } from './error-mapper.js';
-import { apiException } from './testing/fake-secrets-api.js';
+import { apiException } from '../../test/support/fake-secrets-api.js';
 
 const ctx = (verb: ErrorContext['verb']): ErrorContext => ({
   verb,
