@@ -2,10 +2,12 @@
  * @module ops/doctor/run-doctor
  *
  * `omsm doctor`: what an operator checks by hand before blaming omsm, from where it runs. In order:
- * the config is valid; the Fernet key is usable where one is needed; the API server answers; who
- * we are (SelfSubjectReview); each verb the role needs on Secrets (SelfSubjectAccessReview); the
- * namespace the server and an ingestion runtime would use. Every line is OK or says how to fix it.
- * A check that cannot tell is a failure, never an OK.
+ * the config is valid; the Fernet key is usable where one is needed (the provider module says what
+ * it is for); the provider module's own checks (kubernetes: the API server answers, who we are,
+ * each verb the role needs on Secrets); the namespace the server and an ingestion runtime would
+ * use. Every line is OK or says how to fix it. A check that cannot tell is a failure, never an OK.
+ * The ingestion loaders come in through the options (the CLI passes them): ops does not import
+ * ingestion.
  */
 import type { OmsmConfig } from '../../core/config/config-types.js';
 import { loadConfig } from '../../core/config/load-config.js';
