@@ -63,6 +63,9 @@ async function runChecks(
     });
     return { checks, reached: false };
   }
+  // Both reviews are `create`s of a review object, not calls on a Secret: the subject says which.
+  const mapped = (err: unknown, subject: string) =>
+    mapKubeError(err, { verb: 'create', namespace, identity: probe.identityHint, subject });
   const answered = (): DoctorCheck => ({
     id: 'reachable',
     status: 'ok',
@@ -80,12 +83,7 @@ async function runChecks(
         message: `authenticated as ${me.username}${me.groups.length ? ` (groups ${me.groups.join(', ')})` : ''}`,
       });
     } catch (err) {
-      const e = mapKubeError(err, {
-        verb: 'create',
-        namespace,
-        identity: probe.identityHint,
-        subject: 'a SelfSubjectReview',
-      });
+      const e = mapped(err, 'a SelfSubjectReview');
       const status = (e.details as { status?: unknown }).status;
       if (status === 401) {
         checks.push(answered());
@@ -123,13 +121,7 @@ async function runChecks(
         try {
           return { verb, r: await probe.canI(namespace, verb) };
         } catch (err) {
-          const e = mapKubeError(err, {
-            verb: 'create',
-            namespace,
-            identity: probe.identityHint,
-            subject: 'a SelfSubjectAccessReview',
-          });
-          return { verb, err: e };
+          return { verb, err: mapped(err, 'a SelfSubjectAccessReview') };
         }
       }),
     );
