@@ -198,3 +198,21 @@ test('an OmsmError passes through unchanged', () => {
   const first = mapKubeError(apiException(404, 'NotFound', 'x'), ctx('get'));
   assert.equal(mapKubeError(first, ctx('update')), first);
 });
+
+test('a call about something other than a Secret names that subject, with the verb it used', () => {
+  const e = mapKubeError(apiException(500, 'InternalError', 'boom'), {
+    verb: 'create',
+    namespace: 'om',
+    identity: 'kubeconfig user "u"',
+    subject: 'a SelfSubjectAccessReview',
+  });
+  assert.equal(e.code, 'OMSM_ERR_SECRET_UNAVAILABLE');
+  assert.match(e.message, /answered 500 \(create a SelfSubjectAccessReview\)/);
+  assert.doesNotMatch(e.message, /Secrets? in namespace/);
+  const list = mapKubeError(apiException(403, 'Forbidden', 'no'), {
+    verb: 'list',
+    namespace: 'om',
+    identity: 'u',
+  });
+  assert.match(list.message, /may not list Secrets in namespace "om"/);
+});
