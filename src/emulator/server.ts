@@ -21,7 +21,7 @@ import {
   apiVersions,
   VERSION_INFO,
 } from './discovery.js';
-import type { FaultSettings } from './index.js';
+import type { FaultSettings } from './types.js';
 import type { Authorizer } from './rbac.js';
 import { type RequestInfo, parseBool, requestInfo } from './request-info.js';
 import { apiVersionOf, cannotHandle, type Obj, type ResourceDef, resourceFor } from './resources.js';
