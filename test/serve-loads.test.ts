@@ -14,7 +14,7 @@ import { after, before, test } from 'node:test';
 import type { KubeEmulator } from '../src/emulator/index.js';
 import { OMSM_BIN } from './support/cli.js';
 import { scanOutput } from './support/leak-guard.js';
-import { NS, SA, startSeededEmulator, writeKubernetesConfig } from './kubernetes-support.js';
+import { NS, SA, startSeededEmulator, writeKubernetesConfig } from './support/kubernetes-fixture.js';
 
 const RECORDER = fileURLToPath(new URL('./support/record-modules.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'omsm-serve-loads-'));
