@@ -7,7 +7,7 @@
  * authentication.k8s.io/v1.
  */
 import { createHash } from 'node:crypto';
-import { type Obj, RESOURCES } from './resources.js';
+import { type Obj, RESOURCES, type ResourceDef } from './resources.js';
 
 interface DiscoResource {
   readonly name: string;
@@ -16,13 +16,7 @@ interface DiscoResource {
   readonly kind: string;
   readonly verbs: readonly string[];
   readonly shortNames?: readonly string[];
-  readonly subresources?: readonly {
-    name: string;
-    group: string;
-    version: string;
-    kind: string;
-    verbs: string[];
-  }[];
+  readonly subresources?: ResourceDef['subresources'];
   readonly hashed: boolean;
 }
 

@@ -1,138 +1,17 @@
 /**
  * @module emulator/resources
  *
- * The resources the emulator serves and what differs between them: group/version/kind, scope,
- * verbs, selectable fields, known top-level fields (for strict decoding), key order of the Go
- * structs (so JSON comes out as kube-apiserver writes it) and per-kind defaulting.
+ * The served form of objects: metadata and fields in Go struct order (so JSON comes out as
+ * kube-apiserver writes it), per-kind defaulting, strict-decoding checks and Secret decoding.
+ * The kinds themselves are declared one per module in `resources/`.
  */
 import { Statuses } from './status.js';
 
-export type Obj = Record<string, unknown>;
+export { RESOURCES, resourceFor, resourceForKind } from './resources/registry.js';
+export type { Obj, ResourceDef } from './resources/kind.js';
 
-export interface ResourceDef {
-  readonly group: string;
-  readonly version: string;
-  readonly kind: string;
-  readonly listKind: string;
-  readonly plural: string;
-  readonly singular: string;
-  readonly namespaced: boolean;
-  readonly shortNames?: readonly string[];
-  readonly verbs: readonly string[];
-  /** PUT on a missing object creates it (RBAC kinds); false for Secrets, Namespaces, ServiceAccounts. */
-  readonly allowCreateOnUpdate: boolean;
-  /** Top-level fields after kind/apiVersion/metadata, in Go struct order. */
-  readonly fields: readonly string[];
-  /** Write-only fields accepted on input but never stored (Secret stringData). */
-  readonly inputOnly?: readonly string[];
-  readonly selectableFields: Readonly<Record<string, (o: Obj) => string>>;
-  readonly subresources?: readonly {
-    name: string;
-    group: string;
-    version: string;
-    kind: string;
-    verbs: string[];
-  }[];
-}
-
-const RW = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
-const metaName = (o: Obj): string => (o.metadata as Obj | undefined)?.name as string;
-const metaNs = (o: Obj): string => ((o.metadata as Obj | undefined)?.namespace as string) ?? '';
-const BASE_FIELDS = { 'metadata.name': metaName, 'metadata.namespace': metaNs };
-
-const RBAC = 'rbac.authorization.k8s.io';
-
-export const RESOURCES: readonly ResourceDef[] = [
-  {
-    group: '',
-    version: 'v1',
-    kind: 'Namespace',
-    listKind: 'NamespaceList',
-    plural: 'namespaces',
-    singular: 'namespace',
-    namespaced: false,
-    shortNames: ['ns'],
-    verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
-    allowCreateOnUpdate: false,
-    fields: ['spec', 'status'],
-    selectableFields: {
-      ...BASE_FIELDS,
-      'status.phase': (o) => ((o.status as Obj | undefined)?.phase as string) ?? '',
-    },
-  },
-  {
-    group: '',
-    version: 'v1',
-    kind: 'Secret',
-    listKind: 'SecretList',
-    plural: 'secrets',
-    singular: 'secret',
-    namespaced: true,
-    verbs: RW,
-    allowCreateOnUpdate: false,
-    fields: ['immutable', 'data', 'type'],
-    inputOnly: ['stringData'],
-    selectableFields: { ...BASE_FIELDS, type: (o) => (o.type as string) ?? '' },
-  },
-  {
-    group: '',
-    version: 'v1',
-    kind: 'ServiceAccount',
-    listKind: 'ServiceAccountList',
-    plural: 'serviceaccounts',
-    singular: 'serviceaccount',
-    namespaced: true,
-    shortNames: ['sa'],
-    verbs: RW,
-    allowCreateOnUpdate: false,
-    fields: ['secrets', 'imagePullSecrets', 'automountServiceAccountToken'],
-    selectableFields: BASE_FIELDS,
-    subresources: [
-      {
-        name: 'token',
-        group: 'authentication.k8s.io',
-        version: 'v1',
-        kind: 'TokenRequest',
-        verbs: ['create'],
-      },
-    ],
-  },
-  ...(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'] as const).map(
-    (kind): ResourceDef => ({
-      group: RBAC,
-      version: 'v1',
-      kind,
-      listKind: `${kind}List`,
-      plural: `${kind.toLowerCase()}s`,
-      singular: kind.toLowerCase(),
-      namespaced: !kind.startsWith('Cluster'),
-      verbs: RW,
-      allowCreateOnUpdate: true,
-      fields: kind.endsWith('Binding')
-        ? ['subjects', 'roleRef']
-        : kind === 'ClusterRole'
-          ? ['rules', 'aggregationRule']
-          : ['rules'],
-      selectableFields: BASE_FIELDS,
-    }),
-  ),
-];
-
-const byPath = new Map<string, ResourceDef>();
-const byKind = new Map<string, ResourceDef>();
-for (const r of RESOURCES) {
-  byPath.set(`${r.group}/${r.version}/${r.plural}`, r);
-  byKind.set(`${r.group ? `${r.group}/` : ''}${r.version}/${r.kind}`, r);
-}
-
-export function resourceFor(group: string, version: string, plural: string): ResourceDef | undefined {
-  return byPath.get(`${group}/${version}/${plural}`);
-}
-
-/** Looks up by `apiVersion` + `kind` as written in a manifest. */
-export function resourceForKind(apiVersion: string, kind: string): ResourceDef | undefined {
-  return byKind.get(`${apiVersion}/${kind}`);
-}
+import { type Obj, RBAC_GROUP as RBAC, type ResourceDef } from './resources/kind.js';
+import { SECRET } from './resources/secret.js';
 
 export function apiVersionOf(def: { group: string; version: string }): string {
   return def.group ? `${def.group}/${def.version}` : def.version;
@@ -283,7 +162,7 @@ export function decodeSecret(o: Obj): Obj {
   if (data !== undefined && data !== null) {
     if (typeof data !== 'object' || Array.isArray(data)) {
       throw cannotHandle(
-        def('Secret'),
+        SECRET,
         'json: cannot unmarshal into Go struct field Secret.data of type map[string][]uint8',
       );
     }
@@ -291,13 +170,13 @@ export function decodeSecret(o: Obj): Obj {
       if (v === null) continue;
       if (typeof v !== 'string') {
         throw cannotHandle(
-          def('Secret'),
+          SECRET,
           `json: cannot unmarshal ${typeof v} into Go struct field Secret.data of type []uint8`,
         );
       }
       if (!B64.test(v)) {
         const at = firstBadBase64Byte(v);
-        throw cannotHandle(def('Secret'), `illegal base64 data at input byte ${at}`);
+        throw cannotHandle(SECRET, `illegal base64 data at input byte ${at}`);
       }
       void k;
     }
@@ -312,7 +191,7 @@ export function decodeSecret(o: Obj): Obj {
   }
   if (typeof sd !== 'object' || Array.isArray(sd)) {
     throw cannotHandle(
-      def('Secret'),
+      SECRET,
       'json: cannot unmarshal into Go struct field Secret.stringData of type map[string]string',
     );
   }
@@ -331,10 +210,6 @@ function firstBadBase64Byte(v: string): number {
   const pad = v.indexOf('=');
   if (pad >= 0 && pad < v.length - 2) return pad;
   return Math.floor(v.length / 4) * 4;
-}
-
-function def(kind: string): ResourceDef {
-  return RESOURCES.find((r) => r.kind === kind)!;
 }
 
 /** 400 `<Kind> in version "<v>" cannot be handled as a <Kind>: <detail>`. */

@@ -21,7 +21,7 @@ import {
   apiVersions,
   VERSION_INFO,
 } from './discovery.js';
-import type { FaultSettings } from './index.js';
+import type { FaultSettings } from './types.js';
 import type { Authorizer } from './rbac.js';
 import { type RequestInfo, parseBool, requestInfo } from './request-info.js';
 import { apiVersionOf, cannotHandle, type Obj, type ResourceDef, resourceFor } from './resources.js';
@@ -460,7 +460,7 @@ async function resourceRequest(
     case 'get': {
       const e = reg.get(def, ns, itemName);
       if (wantsTable(call.req.headers.accept)) {
-        return sendObj(call, 200, toTable(def.plural, [e.obj], { ...tableOpts(call), now: new Date() }));
+        return sendObj(call, 200, toTable(def.table, [e.obj], { ...tableOpts(call), now: new Date() }));
       }
       return send(call, 200, entryJson(e));
     }
@@ -480,7 +480,7 @@ async function resourceRequest(
           call,
           200,
           toTable(
-            def.plural,
+            def.table,
             r.items.map((e) => e.obj),
             {
               ...tableOpts(call),

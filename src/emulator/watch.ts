@@ -74,7 +74,7 @@ export function serveWatch(
   const write = (type: string, obj: Obj, json?: string): void => {
     let body: string;
     if (table) {
-      const t = toTable(def.plural, [obj], { includeObject, noHeaders: sentHeaders, now: new Date() });
+      const t = toTable(def.table, [obj], { includeObject, noHeaders: sentHeaders, now: new Date() });
       sentHeaders = true;
       body = JSON.stringify({ type, object: t });
     } else {

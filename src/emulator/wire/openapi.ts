@@ -6,46 +6,17 @@
  * `fieldValidation` query parameter (cli-runtime `query_param_verifier_v3.go` looks for exactly
  * that, then lets the server validate). The patch operations deliberately have no `requestBody`:
  * kubectl then computes strategic merge patches from its compiled-in types instead of needing
- * full schemas (spec §1.3). The index's `?hash=` is a digest of the document, so it changes
+ * full schemas. The index's `?hash=` is a digest of the document, so it changes
  * whenever the document does (kubectl caches by URL).
  */
 import { createHash } from 'node:crypto';
+import type { ResourceDef } from '../resources/kind.js';
+import { RESOURCES } from '../resources/registry.js';
 
-interface Kind {
-  readonly group: string;
-  readonly version: string;
-  readonly kind: string;
-  readonly plural: string;
-  readonly namespaced: boolean;
-}
+type Kind = Pick<ResourceDef, 'group' | 'version' | 'kind' | 'plural' | 'namespaced'>;
 
-const KINDS: readonly Kind[] = [
-  { group: '', version: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true },
-  { group: '', version: 'v1', kind: 'Namespace', plural: 'namespaces', namespaced: false },
-  { group: '', version: 'v1', kind: 'ServiceAccount', plural: 'serviceaccounts', namespaced: true },
-  { group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'Role', plural: 'roles', namespaced: true },
-  {
-    group: 'rbac.authorization.k8s.io',
-    version: 'v1',
-    kind: 'ClusterRole',
-    plural: 'clusterroles',
-    namespaced: false,
-  },
-  {
-    group: 'rbac.authorization.k8s.io',
-    version: 'v1',
-    kind: 'RoleBinding',
-    plural: 'rolebindings',
-    namespaced: true,
-  },
-  {
-    group: 'rbac.authorization.k8s.io',
-    version: 'v1',
-    kind: 'ClusterRoleBinding',
-    plural: 'clusterrolebindings',
-    namespaced: false,
-  },
-];
+/** Every served kind, in registry order (the order of the paths in each document). */
+const KINDS: readonly Kind[] = RESOURCES;
 
 const gvPath = (k: Pick<Kind, 'group' | 'version'>) =>
   k.group ? `apis/${k.group}/${k.version}` : `api/${k.version}`;

@@ -145,19 +145,15 @@ message RoleBinding { optional ObjectMeta metadata = 1; repeated Subject subject
 message ClusterRoleBinding { optional ObjectMeta metadata = 1; repeated Subject subjects = 2; optional RoleRef roleRef = 3; }
 `;
 
-/** `apiVersion/kind` of the envelope → message name in KUBE_PROTO. */
+/**
+ * `apiVersion/kind` of the envelope → message name in KUBE_PROTO, for the types that are not
+ * served resources (resource kinds declare theirs in `resources/`).
+ */
 export const KIND_MESSAGES: Readonly<Record<string, string>> = {
-  'v1/Secret': 'Secret',
-  'v1/Namespace': 'Namespace',
-  'v1/ServiceAccount': 'ServiceAccount',
   'meta.k8s.io/v1/DeleteOptions': 'DeleteOptions',
   'v1/DeleteOptions': 'DeleteOptions',
   'authentication.k8s.io/v1/TokenRequest': 'TokenRequest',
   'authentication.k8s.io/v1/SelfSubjectReview': 'SelfSubjectReview',
   'authorization.k8s.io/v1/SelfSubjectAccessReview': 'SelfSubjectAccessReview',
   'authorization.k8s.io/v1/SelfSubjectRulesReview': 'SelfSubjectRulesReview',
-  'rbac.authorization.k8s.io/v1/Role': 'Role',
-  'rbac.authorization.k8s.io/v1/ClusterRole': 'ClusterRole',
-  'rbac.authorization.k8s.io/v1/RoleBinding': 'RoleBinding',
-  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': 'ClusterRoleBinding',
 };

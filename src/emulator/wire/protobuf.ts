@@ -10,6 +10,7 @@
  */
 import protobuf from 'protobufjs';
 import { type StatusError, Statuses } from '../status.js';
+import { resourceForKind } from '../resources/registry.js';
 import { KIND_MESSAGES, KUBE_PROTO } from './protobuf-schema.js';
 
 export interface DecodedObject {
@@ -21,6 +22,11 @@ export interface DecodedObject {
 
 /** `k8s\0`. */
 export const PROTOBUF_MAGIC = Uint8Array.of(0x6b, 0x38, 0x73, 0x00);
+
+/** The message of a served kind (declared by its module) or of another known type. */
+function messageFor(apiVersion: string, kind: string): string | undefined {
+  return resourceForKind(apiVersion, kind)?.protobufMessage ?? KIND_MESSAGES[`${apiVersion}/${kind}`];
+}
 
 const root = protobuf.parse(KUBE_PROTO, { keepCase: true }).root.resolveAll();
 const lookup = (name: string) => root.lookupType(`k8s.${name}`);
@@ -110,7 +116,7 @@ export function decodeKubernetesProtobuf(body: Uint8Array): DecodedObject {
   const tm = isObj(envelope.typeMeta) ? envelope.typeMeta : {};
   const apiVersion = typeof tm.apiVersion === 'string' ? tm.apiVersion : '';
   const kind = typeof tm.kind === 'string' ? tm.kind : '';
-  const messageName = KIND_MESSAGES[`${apiVersion}/${kind}`];
+  const messageName = messageFor(apiVersion, kind);
   if (!messageName) {
     throw Statuses.unsupportedMediaType(['application/json', 'application/yaml']) as StatusError;
   }
@@ -168,7 +174,7 @@ export function encodeKubernetesProtobuf(
   kind: string,
   object: Record<string, unknown>,
 ): Uint8Array {
-  const messageName = KIND_MESSAGES[`${apiVersion}/${kind}`];
+  const messageName = messageFor(apiVersion, kind);
   if (!messageName) throw new Error(`no protobuf message for ${apiVersion}/${kind}`);
   const type = lookup(messageName);
   const raw = type.encode(type.fromObject(fromJsonShape(type, object))).finish();

@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { NAMESPACE } from '../resources/namespace.js';
+import { ROLE } from '../resources/role.js';
+import { ROLE_BINDING } from '../resources/role-binding.js';
+import { SECRET } from '../resources/secret.js';
+import { SERVICE_ACCOUNT } from '../resources/service-account.js';
 import { StatusError } from '../status.js';
 import { humanDuration, shortHumanDuration, toTable, wantsTable } from './table.js';
 
@@ -51,7 +56,7 @@ describe('humanDuration (apimachinery duration.HumanDuration)', () => {
 
 describe('toTable', () => {
   it('secrets: Name Type Data(integer) Age with swagger descriptions and PartialObjectMetadata rows', () => {
-    const t = toTable('secrets', [secret('s1', '2025-01-09T23:59:57Z', { a: 'YQ==', b: 'Yg==' })], {
+    const t = toTable(SECRET.table, [secret('s1', '2025-01-09T23:59:57Z', { a: 'YQ==', b: 'Yg==' })], {
       resourceVersion: '12',
       now: NOW,
     });
@@ -94,18 +99,19 @@ describe('toTable', () => {
   it('includeObject None and Object', () => {
     const s = secret('s1', '2025-01-09T23:00:00Z');
     assert.equal(
-      (toTable('secrets', [s], { includeObject: 'None', now: NOW }).rows as { object: unknown }[])[0]!.object,
+      (toTable(SECRET.table, [s], { includeObject: 'None', now: NOW }).rows as { object: unknown }[])[0]!
+        .object,
       null,
     );
     assert.deepEqual(
-      (toTable('secrets', [s], { includeObject: 'Object', now: NOW }).rows as { object: unknown }[])[0]!
+      (toTable(SECRET.table, [s], { includeObject: 'Object', now: NOW }).rows as { object: unknown }[])[0]!
         .object,
       s,
     );
   });
   it('unrecognized includeObject → 400', () => {
     try {
-      toTable('secrets', [], { includeObject: 'x' });
+      toTable(SECRET.table, [], { includeObject: 'x' });
       assert.fail('expected 400');
     } catch (e) {
       assert.ok(e instanceof StatusError);
@@ -114,30 +120,29 @@ describe('toTable', () => {
     }
   });
   it('list metadata carries continue and remainingItemCount', () => {
-    const t = toTable('secrets', [], { resourceVersion: '9', continue: 'abc', remainingItemCount: 4 });
+    const t = toTable(SECRET.table, [], { resourceVersion: '9', continue: 'abc', remainingItemCount: 4 });
     assert.deepEqual(t.metadata, { resourceVersion: '9', continue: 'abc', remainingItemCount: 4 });
     assert.deepEqual(t.rows, []);
   });
   it('watch rows: noHeaders → columnDefinitions null', () => {
-    const t = toTable('secrets', [secret('s1', '2025-01-09T23:00:00Z')], { noHeaders: true, now: NOW });
+    const t = toTable(SECRET.table, [secret('s1', '2025-01-09T23:00:00Z')], { noHeaders: true, now: NOW });
     assert.equal(t.columnDefinitions, null);
     assert.equal((t.rows as unknown[]).length, 1);
   });
   it('namespaces, serviceaccounts, roles, rolebindings', () => {
     const created = '2025-01-08T00:00:00Z';
     const ns = { metadata: { name: 'n', creationTimestamp: created }, status: { phase: 'Active' } };
-    assert.deepEqual((toTable('namespaces', [ns], { now: NOW }).rows as { cells: unknown[] }[])[0]!.cells, [
-      'n',
-      'Active',
-      '2d',
-    ]);
+    assert.deepEqual(
+      (toTable(NAMESPACE.table, [ns], { now: NOW }).rows as { cells: unknown[] }[])[0]!.cells,
+      ['n', 'Active', '2d'],
+    );
     const sa = { metadata: { name: 'sa', creationTimestamp: created }, secrets: [{ name: 'x' }] };
     assert.deepEqual(
-      (toTable('serviceaccounts', [sa], { now: NOW }).rows as { cells: unknown[] }[])[0]!.cells,
+      (toTable(SERVICE_ACCOUNT.table, [sa], { now: NOW }).rows as { cells: unknown[] }[])[0]!.cells,
       ['sa', 1, '2d'],
     );
     const role = { metadata: { name: 'r', creationTimestamp: created }, rules: [] };
-    const rt = toTable('roles', [role], { now: NOW });
+    const rt = toTable(ROLE.table, [role], { now: NOW });
     assert.deepEqual(
       (rt.columnDefinitions as { name: string }[]).map((c) => c.name),
       ['Name', 'Created At'],
@@ -152,7 +157,7 @@ describe('toTable', () => {
         { kind: 'ServiceAccount', name: 'sa', namespace: 'ns' },
       ],
     };
-    const bt = toTable('rolebindings', [rb], { now: NOW });
+    const bt = toTable(ROLE_BINDING.table, [rb], { now: NOW });
     assert.deepEqual(
       (bt.columnDefinitions as { name: string; priority: number }[]).map((c) => [c.name, c.priority]),
       [
