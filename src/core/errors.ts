@@ -325,7 +325,9 @@ export function omsmError(
 export function validationError(code: ErrorCode, issues: readonly ValidationIssue[]): OmsmError {
   const lines = issues.map((i) => `${i.path || '(root)'}: ${i.message}${i.fix ? ` (${i.fix})` : ''}`);
   const message = issues.length === 1 ? lines[0]! : `${issues.length} problems:\n  ${lines.join('\n  ')}`;
-  return new OmsmError(code, message, { issues });
+  // `path` names the (first) field at fault, as every other 400 does; `issues` lists them all.
+  const path = issues[0]?.path;
+  return new OmsmError(code, message, path ? { path, issues } : { issues });
 }
 
 /** Finds the first OmsmError in `err` or its `cause` chain. Nil-safe. */

@@ -9,6 +9,7 @@
  * const app = await buildServer({ config, secrets, schemas });
  * const res = await app.inject({ method: 'GET', url: '/healthz' });
  */
+import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { ERRORS, omsmError } from '../core/errors.js';
 import { silentLogger } from '../core/logging.js';
@@ -19,6 +20,7 @@ import { authPlugin } from './plugins/auth-plugin.js';
 import { configPlugin, dbPlugin, secretsPlugin } from './plugins/core-plugins.js';
 import { errorPlugin } from './plugins/error-plugin.js';
 import { metricsPlugin } from './plugins/metrics-plugin.js';
+import { registerJsonParsers } from './plugins/json-body.js';
 import { serializerCompiler } from './plugins/serializer.js';
 import { validatorCompiler } from './plugins/validator.js';
 import { apiRoutes } from './routes/api.js';
@@ -45,6 +47,8 @@ export function nestingDepth(value: unknown, limit: number): number {
   return max;
 }
 
+const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
 /**
  * Builds (and readies) the server.
  * @throws OmsmError DB_UNAVAILABLE when the database cannot be reached for migrations;
@@ -70,6 +74,17 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true },
     },
     return503OnClosing: true,
+    // Every log line of a request carries `reqId`, and the response returns it as X-Request-Id. A
+    // client's own id (a tracing proxy's) is kept when it is short and plain; anything else is
+    // replaced, so a header cannot inject text into the logs.
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const sent = req.headers['x-request-id'];
+      return typeof sent === 'string' && SANE_REQUEST_ID.test(sent) ? sent : randomUUID();
+    },
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
   });
   // While draining, answers close their connection so keep-alive clients do not hold the close
   // open for the keep-alive timeout (idle sockets are closed by Fastify itself).
@@ -93,12 +108,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
   app.setSerializerCompiler(serializerCompiler);
   app.setValidatorCompiler(validatorCompiler);
-  // Upstream's PATCH sends RFC 6902 patches with their own media type.
-  app.addContentTypeParser(
-    'application/json-patch+json',
-    { parseAs: 'string' },
-    app.getDefaultJsonParser('error', 'error'),
-  );
+  registerJsonParsers(app as unknown as FastifyInstance);
   try {
     await app.register(configPlugin, { deps });
     await app.register(errorPlugin);

@@ -11,8 +11,22 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { asOmsmError, ERRORS, type ValidationIssue, validationError } from '../../core/errors.js';
 
+/** Fastify's own refusals, by code: the part of the request at fault and what to do. */
+const FASTIFY_4XX: Record<string, { path: string; message: string }> = {
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    path: 'content-length',
+    message: 'the Content-Length header does not match the body',
+  },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    path: 'content-type',
+    message: 'unsupported content type: send application/json (application/json-patch+json for PATCH)',
+  },
+  FST_ERR_CTP_BODY_TOO_LARGE: { path: 'body', message: 'the request body is too large' },
+  FST_ERR_CTP_INVALID_TYPE: { path: 'content-type', message: 'the Content-Type header is malformed' },
+};
+
 const FIXED_4XX: Record<number, string> = {
-  400: 'the request is malformed (body is not valid JSON, or a parameter is wrong)',
+  400: 'the request is malformed',
   404: 'not found',
   405: 'method not allowed',
   406: 'not acceptable',
@@ -35,6 +49,9 @@ function issuesOf(err: FastifyError): ValidationIssue[] {
     if (v.keyword === 'required' && params.missingProperty) {
       return { path: `${base}.${params.missingProperty}`, code: 'required', message: 'is required' };
     }
+    if (where === 'body' && v.instancePath === '' && v.keyword === 'type') {
+      return { path: 'body', code: 'required', message: 'is required', fix: 'send a JSON body' };
+    }
     return { path: base, code: v.keyword, message: v.message ?? 'is invalid' };
   });
 }
@@ -55,6 +72,15 @@ export function handleError(
     return reply.status(known.httpStatus).send({ code: known.code, message: known.message, fix: known.fix });
   }
   const status = typeof err.statusCode === 'number' ? err.statusCode : 500;
+  const fastify4xx = err.code ? FASTIFY_4XX[err.code] : undefined;
+  if (!known && fastify4xx && status >= 400 && status < 500) {
+    return reply.status(status).send({
+      code: 'OMSM_ERR_API_INVALID',
+      message: fastify4xx.message,
+      fix: ERRORS.OMSM_ERR_API_INVALID.fix,
+      details: { path: fastify4xx.path },
+    });
+  }
   if (!known && status >= 400 && status < 500) {
     return reply.status(status).send({
       code:
