@@ -22,7 +22,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { getOnlyRbac, seedSecret } from '../src/ingestion/test-support/emulator-fixture.js';
+import { getOnlyRbac, seedSecret } from '../test/support/ingestion-emulator-fixture.js';
 import { openResolver } from '../src/ingestion/open-resolver.js';
 import { readWorkflowSettings } from '../src/ingestion/workflow-settings.js';
 import type { BenchResult } from './bench-types.js';

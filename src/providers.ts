@@ -1,46 +1,38 @@
 /**
  * @module providers
  *
- * The composition root for secrets providers, above core: core's db and in-memory providers plus
- * the kubernetes provider, whose module (and @kubernetes/client-node under it) is imported only
- * when the config asks for it, so the db-only server and the CLI's pure commands stay light.
+ * The registry of every provider module omsm ships: core's db and in-memory, plus kubernetes,
+ * whose module (and @kubernetes/client-node under it) is imported only when something asks for it,
+ * so the db-only server and the CLI's pure commands stay light. The only file that imports
+ * `src/kubernetes`.
  */
-import type { OmsmConfig } from './core/config/config-types.js';
 import { omsmError } from './core/errors.js';
 import type { SecretsProvider } from './core/providers/provider.js';
 import {
   coreProviderRegistry,
   type OpenProviderOptions,
+  type ProviderConfig,
+  type ProviderModule,
   type ProviderRegistry,
 } from './core/providers/registry.js';
 
 /** The registry of every provider omsm ships. */
 export function providerRegistry(): ProviderRegistry {
-  return coreProviderRegistry().register('kubernetes', async (config, options) => {
-    // Dynamic import: @kubernetes/client-node is loaded only when the config asks for kubernetes.
-    let mod: typeof import('./kubernetes/index.js');
+  return coreProviderRegistry().registerLazy('kubernetes', async () => {
     try {
-      mod = await import('./kubernetes/index.js');
+      return (await import('./kubernetes/module.js')).kubernetesModule;
     } catch (err) {
       throw omsmError('OMSM_ERR_INTERNAL', 'the kubernetes provider module could not be loaded', {}, err);
     }
-    const smc = config.secretsManagerConfiguration;
-    const p = smc.parameters;
-    return mod.createKubernetesProvider({
-      connection: {
-        inCluster: p.inCluster,
-        kubeconfigPath: p.kubeconfigPath,
-        namespace: p.namespace,
-        ...(options.inClusterPrefix === undefined ? {} : { inClusterPrefix: options.inClusterPrefix }),
-      },
-      tags: smc.tags,
-      readOnly: options.readOnly ?? false,
-      requestDeadlineMs: p.requestDeadlineMs,
-      concurrency: p.concurrency,
-      accessCheck: p.accessCheck,
-      ...(options.logger ? { logger: options.logger } : {}),
-    });
   });
+}
+
+/**
+ * The module of the provider a config names.
+ * @throws OmsmError OMSM_ERR_CONFIG_PROVIDER for a name no module is registered under.
+ */
+export function providerModule(config: ProviderConfig): Promise<ProviderModule> {
+  return providerRegistry().moduleFor(config);
 }
 
 /**
@@ -49,10 +41,10 @@ export function providerRegistry(): ProviderRegistry {
  * @example const provider = await openProvider(loadConfig(), { readOnly: true });
  */
 export async function openProvider(
-  config: OmsmConfig,
+  config: ProviderConfig,
   options: OpenProviderOptions = {},
 ): Promise<SecretsProvider> {
   return providerRegistry().open(config, options);
 }
 
-export type { OpenProviderOptions };
+export type { OpenProviderOptions, ProviderConfig, ProviderModule, ProviderRegistry };

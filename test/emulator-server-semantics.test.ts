@@ -17,7 +17,7 @@ import {
   Watch,
 } from '@kubernetes/client-node';
 import { type KubeEmulator, startEmulator } from '../src/emulator/index.js';
-import { apiError, fetchRaw, kcFrom, type StatusBody } from './emulator-server-helpers.js';
+import { apiError, fetchRaw, kcFrom, type StatusBody } from './support/emulator-requests.js';
 
 const NS = 'sem';
 const JSON_CT = { 'content-type': 'application/json' };

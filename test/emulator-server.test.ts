@@ -18,7 +18,7 @@ import {
   Watch,
 } from '@kubernetes/client-node';
 import { type KubeEmulator, startEmulator } from '../src/emulator/index.js';
-import { apiError, fetchRaw, kcFrom } from './emulator-server-helpers.js';
+import { apiError, fetchRaw, kcFrom } from './support/emulator-requests.js';
 
 const SECRETS_NS = 'secrets';
 const OM_NS = 'om';

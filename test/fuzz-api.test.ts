@@ -17,8 +17,8 @@ import fc from 'fast-check';
 import type { KubeEmulator } from '../src/emulator/index.js';
 import { SERVICE_TYPES } from '../src/domain/kinds.js';
 import { CANARY_PATTERN, canary } from './support/canary.js';
-import { buildTestServer, kubeProvider, startTestEmulator, type TestServer } from './server-helpers.js';
-import { dbtPipeline, testConnectionWorkflow } from './server-payloads.js';
+import { buildTestServer, kubeProvider, startTestEmulator, type TestServer } from './support/test-server.js';
+import { dbtPipeline, testConnectionWorkflow } from './support/server-payloads.js';
 
 const NS = 'omsm-fuzz';
 const RUNS = 80;

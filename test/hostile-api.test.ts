@@ -11,8 +11,8 @@ import { after, before, describe, test } from 'node:test';
 import type { KubeEmulator } from '../src/emulator/index.js';
 import { BODY_LIMIT } from '../src/server/app.js';
 import { canary } from './support/canary.js';
-import { buildTestServer, kubeProvider, startTestEmulator, type TestServer } from './server-helpers.js';
-import { mysqlService } from './server-payloads.js';
+import { buildTestServer, kubeProvider, startTestEmulator, type TestServer } from './support/test-server.js';
+import { mysqlService } from './support/server-payloads.js';
 
 const NS = 'omsm-hostile';
 const SVC = '/api/v1/services/databaseServices';

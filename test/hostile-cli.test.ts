@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import type { KubeEmulator } from '../src/emulator/index.js';
 import { canary } from './support/canary.js';
 import { runCli } from './support/cli.js';
-import { NS, SA, startSeededEmulator, writeKubernetesConfig } from './kubernetes-support.js';
+import { NS, SA, startSeededEmulator, writeKubernetesConfig } from './support/kubernetes-fixture.js';
 
 let emu: KubeEmulator;
 let config: string;

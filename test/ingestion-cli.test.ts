@@ -8,8 +8,8 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
-import { SECRETS_NS, workflowYaml } from '../src/ingestion/test-support/emulator-fixture.js';
-import { envFor, source, useResolveFixture, values } from './ingestion-support.js';
+import { SECRETS_NS, workflowYaml } from './support/ingestion-emulator-fixture.js';
+import { envFor, source, useResolveFixture, values } from './support/ingestion-resolve-fixture.js';
 import { runCli } from './support/cli.js';
 
 const ctx = useResolveFixture();

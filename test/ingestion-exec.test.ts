@@ -15,7 +15,7 @@ import {
   SECRETS_NS,
   startIngestionFixture,
   workflowYaml,
-} from '../src/ingestion/test-support/emulator-fixture.js';
+} from './support/ingestion-emulator-fixture.js';
 import { canary } from './support/canary.js';
 import { OMSM_BIN, runCli } from './support/cli.js';
 import { scanOutput } from './support/leak-guard.js';

@@ -15,7 +15,7 @@ import {
   type IngestionFixture,
   SECRETS_NS,
   startIngestionFixture,
-} from '../src/ingestion/test-support/emulator-fixture.js';
+} from './support/ingestion-emulator-fixture.js';
 import { canary } from './support/canary.js';
 import { scanOutput } from './support/leak-guard.js';
 import { PYTHON, pythonKubernetesSkip } from './support/python-kubernetes.js';

@@ -10,10 +10,10 @@ import { describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { OmsmError } from '../src/core/errors.js';
 import { openResolver } from '../src/ingestion/open-resolver.js';
-import { SECRETS_NS, workflowYaml } from '../src/ingestion/test-support/emulator-fixture.js';
+import { SECRETS_NS, workflowYaml } from './support/ingestion-emulator-fixture.js';
 import { readWorkflowSettings } from '../src/ingestion/workflow-settings.js';
 import { startEmulator } from '../src/emulator/index.js';
-import { envFor, source, useResolveFixture, values } from './ingestion-support.js';
+import { envFor, source, useResolveFixture, values } from './support/ingestion-resolve-fixture.js';
 
 const ctx = useResolveFixture();
 

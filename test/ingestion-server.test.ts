@@ -17,12 +17,12 @@ import {
   type IngestionFixture,
   SECRETS_NS,
   startIngestionFixture,
-} from '../src/ingestion/test-support/emulator-fixture.js';
+} from './support/ingestion-emulator-fixture.js';
 import { readWorkflowSettings } from '../src/ingestion/workflow-settings.js';
 import { canary } from './support/canary.js';
 import { runCli } from './support/cli.js';
-import { buildTestServer, kubeProvider, type TestServer } from './server-helpers.js';
-import { create, dbtPipeline, mysqlService, PIPELINES, SERVICES } from './server-payloads.js';
+import { buildTestServer, kubeProvider, type TestServer } from './support/test-server.js';
+import { create, dbtPipeline, mysqlService, PIPELINES, SERVICES } from './support/server-payloads.js';
 
 let fx: IngestionFixture;
 let serverKubeconfig: string;

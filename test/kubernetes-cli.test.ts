@@ -9,7 +9,13 @@ import { canary } from './support/canary.js';
 import { OMSM_BIN, runCli } from './support/cli.js';
 import { scanOutput } from './support/leak-guard.js';
 import { spawn } from 'node:child_process';
-import { NS, SA, provider, startSeededEmulator, writeKubernetesConfig } from './kubernetes-support.js';
+import {
+  NS,
+  SA,
+  provider,
+  startSeededEmulator,
+  writeKubernetesConfig,
+} from './support/kubernetes-fixture.js';
 
 let emu: KubeEmulator;
 let config: string;

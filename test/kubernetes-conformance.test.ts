@@ -3,9 +3,9 @@
  * kube-emulator, as the seed's ServiceAccount with the seed's Role. No case is skipped.
  */
 import { after, before } from 'node:test';
-import { runProviderConformance } from '../src/core/providers/conformance.case.js';
+import { runProviderConformance } from './support/provider-conformance.case.js';
 import type { KubeEmulator } from '../src/emulator/index.js';
-import { NS, SA, provider, startSeededEmulator } from './kubernetes-support.js';
+import { NS, SA, provider, startSeededEmulator } from './support/kubernetes-fixture.js';
 
 let emu: KubeEmulator;
 let kubeconfig: string;

@@ -11,7 +11,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type { KubeEmulator } from '../src/emulator/index.js';
 import { secretId } from '../src/core/naming/secret-name.js';
 import { canary } from './support/canary.js';
-import { NS, SA, provider, seedRbac, startSeededEmulator } from './kubernetes-support.js';
+import { NS, SA, provider, seedRbac, startSeededEmulator } from './support/kubernetes-fixture.js';
 
 const naming = { prefix: '', clusterName: 'openmetadata' };
 let emu: KubeEmulator;

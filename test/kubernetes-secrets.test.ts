@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import type { KubeEmulator } from '../src/emulator/index.js';
 import { secretId } from '../src/core/naming/secret-name.js';
 import { canary, redactCanaries } from './support/canary.js';
-import { NS, SA, kubectl, provider, secretVerbs, startSeededEmulator } from './kubernetes-support.js';
+import { NS, SA, kubectl, provider, secretVerbs, startSeededEmulator } from './support/kubernetes-fixture.js';
 
 const naming = { prefix: '', clusterName: 'openmetadata' };
 let emu: KubeEmulator;

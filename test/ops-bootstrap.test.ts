@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { FERNET_KEY, seedDatabase } from './ops-support.js';
-import { freshDatabase } from './server-dialects.case.js';
+import { FERNET_KEY, seedDatabase } from './support/populated-database.js';
+import { freshDatabase } from './support/database-dialects.js';
 import { scanOutput } from './support/leak-guard.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'omsm-ops-sh-'));

@@ -13,8 +13,8 @@ import { openMigration, sourceConfig, type SourceSelection } from '../src/ops/mi
 import { runMigration } from '../src/ops/migrate/run-migration.js';
 import { rbacObjects } from '../src/ops/rbac/rbac-manifests.js';
 import { openProvider } from '../src/providers.js';
-import { FERNET_KEY, mismatches, seedDatabase, snapshot } from './ops-support.js';
-import { DIALECTS, type FreshDatabase, freshDatabase, unavailable } from './server-dialects.case.js';
+import { FERNET_KEY, mismatches, seedDatabase, snapshot } from './support/populated-database.js';
+import { DIALECTS, type FreshDatabase, freshDatabase, unavailable } from './support/database-dialects.js';
 
 let emu: KubeEmulator;
 let sa: string;

@@ -11,7 +11,7 @@ import {
   seededCrashDatabase,
   setUpCrashTests,
   state,
-} from './ops-crash-support.js';
+} from './support/migrate-crash-fixture.js';
 
 setUpCrashTests(['fault']);
 

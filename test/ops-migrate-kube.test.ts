@@ -19,8 +19,8 @@ import type { MigrationReport } from '../src/ops/migrate/migrate-types.js';
 import { runMigration } from '../src/ops/migrate/run-migration.js';
 import { rbacObjects } from '../src/ops/rbac/rbac-manifests.js';
 import { openProvider } from '../src/providers.js';
-import { FERNET_KEY, mismatches, seedDatabase, snapshot } from './ops-support.js';
-import { freshDatabase } from './server-dialects.case.js';
+import { FERNET_KEY, mismatches, seedDatabase, snapshot } from './support/populated-database.js';
+import { freshDatabase } from './support/database-dialects.js';
 import { runCli } from './support/cli.js';
 
 let emu: KubeEmulator;

@@ -18,8 +18,8 @@ import { runMigration } from '../src/ops/migrate/run-migration.js';
 import { runOrphans } from '../src/ops/orphans/run-orphans.js';
 import { rbacObjects } from '../src/ops/rbac/rbac-manifests.js';
 import { openProvider } from '../src/providers.js';
-import { FERNET_KEY, NAMING, seedDatabase } from './ops-support.js';
-import { type FreshDatabase, freshDatabase } from './server-dialects.case.js';
+import { FERNET_KEY, NAMING, seedDatabase } from './support/populated-database.js';
+import { type FreshDatabase, freshDatabase } from './support/database-dialects.js';
 import { canary } from './support/canary.js';
 import { runCli } from './support/cli.js';
 

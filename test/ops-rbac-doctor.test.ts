@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { type KubeEmulator, startEmulator } from '../src/emulator/index.js';
 import { rbac } from '../src/cli/commands/rbac.js';
+import { loadConnection } from '../src/ingestion/loaders/registry.js';
 import { runDoctor } from '../src/ops/doctor/run-doctor.js';
 import { runCli } from './support/cli.js';
 
@@ -103,6 +104,7 @@ test('omsm rbac | kubectl apply -f -, then omsm doctor passes for the server Ser
   // Ingestion with the env loader reads KUBERNETES_NAMESPACE: the same namespace as the server.
   // (In-process from here: the same code as the CLI, without a process start per check.)
   const ing = await runDoctor({
+    loadIngestionConnection: loadConnection,
     configPath: cfg,
     role: 'ingestion',
     kubeconfig: airflow,

@@ -10,8 +10,8 @@ import { parse } from 'yaml';
 import type { InMemoryProvider } from '../src/core/providers/in-memory-provider.js';
 import { MASK } from '../src/core/secrets/secrets-manager-types.js';
 import { canary } from './support/canary.js';
-import { buildTestServer } from './server-helpers.js';
-import { dbtPipeline } from './server-payloads.js';
+import { buildTestServer } from './support/test-server.js';
+import { dbtPipeline } from './support/server-payloads.js';
 
 const SVC = '/api/v1/services/databaseServices';
 

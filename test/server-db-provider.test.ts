@@ -8,8 +8,8 @@ import { test } from 'node:test';
 import { createDbProvider } from '../src/core/providers/db-provider.js';
 import { MASK } from '../src/core/secrets/secrets-manager-types.js';
 import { canary } from './support/canary.js';
-import { buildTestServer } from './server-helpers.js';
-import { metadataPipeline } from './server-payloads.js';
+import { buildTestServer } from './support/test-server.js';
+import { metadataPipeline } from './support/server-payloads.js';
 
 test('db provider: fernet tokens stored, masked for admins, handed on as tokens', async (t) => {
   const key = 'jJ/9sz0g0OHxsfxOoSfdFdmk3ysNmPRnH3TUAbz3IHA=';

@@ -10,7 +10,7 @@ import { openDatabase, type OpenDatabase } from '../src/domain/db/database.js';
 import { EntityStore, isStale, type StoredEntity } from '../src/domain/db/entity-store.js';
 import { migrateToLatest } from '../src/domain/db/migrations.js';
 import { ensureSetting } from '../src/domain/db/settings-store.js';
-import { DIALECTS, freshDatabase, unavailable, type FreshDatabase } from './server-dialects.case.js';
+import { DIALECTS, freshDatabase, unavailable, type FreshDatabase } from './support/database-dialects.js';
 
 function entity(name: string, kind = 'databaseService'): StoredEntity {
   return { id: randomUUID(), kind, name, version: 1, deleted: false, updatedAt: Date.now(), doc: { name } };

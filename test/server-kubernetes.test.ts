@@ -17,9 +17,9 @@ import type { Database } from '../src/domain/db/tables.js';
 import { buildServer } from '../src/server/app.js';
 import { assembleDeps } from '../src/server/assemble.js';
 import { canary } from './support/canary.js';
-import { DIALECTS, unavailable } from './server-dialects.case.js';
-import { buildTestServer, kubeProvider, startTestEmulator } from './server-helpers.js';
-import { dbtPipeline, mysqlService, testConnectionWorkflow } from './server-payloads.js';
+import { DIALECTS, unavailable } from './support/database-dialects.js';
+import { buildTestServer, kubeProvider, startTestEmulator } from './support/test-server.js';
+import { dbtPipeline, mysqlService, testConnectionWorkflow } from './support/server-payloads.js';
 
 const SVC = '/api/v1/services/databaseServices';
 const PIPES = '/api/v1/services/ingestionPipelines';

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildTestServer } from './server-helpers.js';
+import { buildTestServer } from './support/test-server.js';
 
 test('every route has response schemas and an auth rule; OpenAPI lists them all', async (t) => {
   const s = await buildTestServer(t);

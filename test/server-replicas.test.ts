@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createInMemoryProvider, InMemoryStore } from '../src/core/providers/in-memory-provider.js';
 import { canary } from './support/canary.js';
-import { DIALECTS, unavailable } from './server-dialects.case.js';
-import { buildTestServer } from './server-helpers.js';
+import { DIALECTS, unavailable } from './support/database-dialects.js';
+import { buildTestServer } from './support/test-server.js';
 
 const SVC = '/api/v1/services/databaseServices';
 

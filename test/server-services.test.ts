@@ -11,8 +11,8 @@ import { createInMemoryProvider, type InMemoryProvider } from '../src/core/provi
 import type { SecretsProvider } from '../src/core/providers/provider.js';
 import { MASK } from '../src/core/secrets/secrets-manager-types.js';
 import { canary } from './support/canary.js';
-import { buildTestServer } from './server-helpers.js';
-import { create, metadataPipeline, mysqlService, PIPELINES, SERVICES } from './server-payloads.js';
+import { buildTestServer } from './support/test-server.js';
+import { create, metadataPipeline, mysqlService, PIPELINES, SERVICES } from './support/server-payloads.js';
 
 const URL = '/api/v1/services/databaseServices';
 

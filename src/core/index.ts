@@ -28,8 +28,17 @@ export {
   ProviderRegistry,
   coreProviderRegistry,
   type OpenProviderOptions,
-  type ProviderFactory,
+  type ProviderConfig,
+  type ProviderModule,
 } from './providers/registry.js';
+export type {
+  DoctorCheck,
+  DoctorContext,
+  ProviderDoctor,
+  ProviderReadiness,
+  StoreEntry,
+  StoreInspector,
+} from './providers/module.js';
 export {
   SchemaRegistry,
   loadSchemaRegistry,

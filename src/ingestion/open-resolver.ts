@@ -12,12 +12,13 @@
  * `fernet:` tokens (what omsm's server writes into db-mode workflow configs) are opened with
  * FERNET_KEY — the same variable and the same default as the server's `fernetConfiguration`.
  *
- * The kubernetes module (and @kubernetes/client-node under it) is imported only when needed, so
- * `db` workflows and `--help` stay light.
+ * The provider is opened through the provider registry (src/providers.ts), whose kubernetes module
+ * (and @kubernetes/client-node under it) is imported only when needed, so `db` workflows and
+ * `--help` stay light. A provider whose values are inline (db) needs no connection at all.
  */
-import { UPSTREAM_DEFAULT_FERNET_KEY } from '../core/config/config-schema.js';
+import { PARAMETER_DEFAULTS, UPSTREAM_DEFAULT_FERNET_KEY } from '../core/config/config-schema.js';
 import { createDbProvider } from '../core/providers/db-provider.js';
-import type { SecretsProvider } from '../core/providers/provider.js';
+import { providerRegistry } from '../providers.js';
 import {
   type KubernetesConnection,
   type LoadedConnection,
@@ -27,18 +28,6 @@ import {
 import { loadConnection } from './loaders/registry.js';
 import { SecretResolver } from './resolver.js';
 import type { WorkflowSecretsSettings } from './workflow-settings.js';
-
-/** The part of `src/kubernetes/index.ts` used here (kept local so the import stays lazy). */
-interface KubernetesModule {
-  createKubernetesProvider(options: {
-    connection: KubernetesConnection;
-    readOnly: boolean;
-    accessCheck?: 'fail' | 'warn' | 'off';
-    concurrency?: number;
-    requestDeadlineMs?: number;
-  }): Promise<SecretsProvider>;
-}
-const KUBERNETES_MODULE = '../kubernetes/index.js';
 
 export interface OpenResolverOptions {
   /** Environment, filesystem root and home directory the loaders see (tests). */
@@ -79,17 +68,19 @@ export async function openResolver(
   const decryptor = () =>
     createDbProvider({ fernetKey: env.FERNET_KEY || UPSTREAM_DEFAULT_FERNET_KEY, readOnly: true });
   const tuning = { concurrency: options.concurrency, cacheTtlMs: options.cacheTtlMs, decryptor };
-  if (settings.provider === 'db') {
+  const registry = providerRegistry();
+  const module = await registry.module(settings.provider);
+  if (module.inline) {
     return {
       resolver: new SecretResolver({
         provider: null,
-        providerName: 'db',
-        namespace: '(none: db)',
+        providerName: module.name,
+        namespace: `(none: ${module.name})`,
         ...tuning,
       }),
       settings,
-      namespace: '(none: db)',
-      namespaceSource: 'db keeps values inline',
+      namespace: `(none: ${module.name})`,
+      namespaceSource: `${module.name} keeps values inline`,
       warnings: [],
     };
   }
@@ -107,15 +98,30 @@ export async function openResolver(
     namespaceSource = settings.sources.namespace!;
   }
   const connection: KubernetesConnection = { ...loaded.connection, namespace };
-  const mod = (await import(KUBERNETES_MODULE)) as KubernetesModule;
-  const provider = await mod.createKubernetesProvider({
-    connection,
-    readOnly: true,
-    accessCheck: 'off',
-    ...(options.requestDeadlineMs === undefined ? {} : { requestDeadlineMs: options.requestDeadlineMs }),
-  });
+  const provider = await module.open(
+    {
+      secretsManagerConfiguration: {
+        secretsManager: module.name,
+        prefix: '',
+        tags: {},
+        parameters: {
+          inCluster: connection.inCluster,
+          kubeconfigPath: connection.kubeconfigPath,
+          namespace,
+          accessCheck: 'off',
+          requestDeadlineMs: options.requestDeadlineMs ?? PARAMETER_DEFAULTS.requestDeadlineMs,
+          concurrency: PARAMETER_DEFAULTS.concurrency,
+        },
+      },
+      fernetConfiguration: { fernetKey: env.FERNET_KEY || UPSTREAM_DEFAULT_FERNET_KEY },
+    },
+    {
+      readOnly: true,
+      ...(connection.inClusterPrefix === undefined ? {} : { inClusterPrefix: connection.inClusterPrefix }),
+    },
+  );
   return {
-    resolver: new SecretResolver({ provider, providerName: 'kubernetes', namespace, ...tuning }),
+    resolver: new SecretResolver({ provider, providerName: module.name, namespace, ...tuning }),
     settings,
     loaded,
     connection,

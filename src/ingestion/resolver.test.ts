@@ -4,7 +4,7 @@ import { canary } from '../../test/support/canary.js';
 import { OmsmError, omsmError } from '../core/errors.js';
 import { secretId } from '../core/naming/secret-name.js';
 import { createDbProvider } from '../core/providers/db-provider.js';
-import { FakeProvider } from './test-support/fake-provider.js';
+import { FakeProvider } from '../../test/support/fake-read-only-provider.js';
 
 const FERNET_KEY = Buffer.alloc(32, 7).toString('base64');
 const OTHER_KEY = Buffer.alloc(32, 9).toString('base64');

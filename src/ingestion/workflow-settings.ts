@@ -16,6 +16,12 @@ import { isLoaderName } from './loaders/registry.js';
 export const INGESTION_PROVIDERS = ['db', 'kubernetes'] as const;
 export type IngestionProvider = (typeof INGESTION_PROVIDERS)[number];
 
+/** Why a provider omsm implements is not one ingestion can use. */
+const NOT_FOR_INGESTION: Readonly<Record<string, string>> = {
+  'in-memory':
+    'in-memory secrets live inside the server process, so a separate ingestion process cannot read them',
+};
+
 const SERVER_CONFIG_PATH = 'workflowConfig.openMetadataServerConfig';
 export const NAMESPACE_KEY = 'secretsManagerNamespace';
 
@@ -63,11 +69,10 @@ export function readWorkflowSettings(
   const provider = p.value.toLowerCase();
   if (!(INGESTION_PROVIDERS as readonly string[]).includes(provider)) {
     const why =
-      provider === 'in-memory'
-        ? 'in-memory secrets live inside the server process, so a separate ingestion process cannot read them'
-        : (UPSTREAM_PROVIDERS as readonly string[]).includes(provider)
-          ? 'omsm implements db and kubernetes for ingestion'
-          : `it is not a secrets manager provider (known: ${UPSTREAM_PROVIDERS.join(', ')})`;
+      NOT_FOR_INGESTION[provider] ??
+      ((UPSTREAM_PROVIDERS as readonly string[]).includes(provider)
+        ? 'omsm implements db and kubernetes for ingestion'
+        : `it is not a secrets manager provider (known: ${UPSTREAM_PROVIDERS.join(', ')})`);
     throw omsmError(
       'OMSM_ERR_CONFIG_PROVIDER',
       `secretsManagerProvider "${printable(p.value)}" (from ${p.source}): ${why}`,

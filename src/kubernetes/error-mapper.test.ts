@@ -12,7 +12,7 @@ import {
   mapKubeError,
   type ErrorContext,
 } from './error-mapper.js';
-import { apiException } from './testing/fake-secrets-api.js';
+import { apiException } from '../../test/support/fake-secrets-api.js';
 
 const ctx = (verb: ErrorContext['verb']): ErrorContext => ({
   verb,
@@ -197,4 +197,22 @@ test('predicates tell AlreadyExists from a stale write', () => {
 test('an OmsmError passes through unchanged', () => {
   const first = mapKubeError(apiException(404, 'NotFound', 'x'), ctx('get'));
   assert.equal(mapKubeError(first, ctx('update')), first);
+});
+
+test('a call about something other than a Secret names that subject, with the verb it used', () => {
+  const e = mapKubeError(apiException(500, 'InternalError', 'boom'), {
+    verb: 'create',
+    namespace: 'om',
+    identity: 'kubeconfig user "u"',
+    subject: 'a SelfSubjectAccessReview',
+  });
+  assert.equal(e.code, 'OMSM_ERR_SECRET_UNAVAILABLE');
+  assert.match(e.message, /answered 500 \(create a SelfSubjectAccessReview\)/);
+  assert.doesNotMatch(e.message, /Secrets? in namespace/);
+  const list = mapKubeError(apiException(403, 'Forbidden', 'no'), {
+    verb: 'list',
+    namespace: 'om',
+    identity: 'u',
+  });
+  assert.match(list.message, /may not list Secrets in namespace "om"/);
 });

@@ -32,6 +32,8 @@ export interface ErrorContext {
   /** Who we are, as `describeIdentity` tells it; used when the server's 403 does not say. */
   readonly identity: string;
   readonly secretId?: string;
+  /** What the call is about when it is not a Secret (e.g. `a SelfSubjectReview`), for messages. */
+  readonly subject?: string;
 }
 
 interface StatusBody {
@@ -79,6 +81,7 @@ function userFrom(message: string | undefined): string | undefined {
 }
 
 function what(ctx: ErrorContext): string {
+  if (ctx.subject) return ctx.subject;
   return ctx.name
     ? `Secret "${ctx.name}" in namespace "${ctx.namespace}"`
     : `Secrets in namespace "${ctx.namespace}"`;

@@ -1,9 +1,9 @@
 /**
  * @module kubernetes
  *
- * Public entry of the kubernetes provider (`secretsManager: kubernetes`). `src/providers.ts` loads
- * it lazily; ingestion and operations (doctor, orphans) reuse `loadKubeConfig`, `describeIdentity`,
- * `mapKubeError` and the access check from here.
+ * The kubernetes provider (`secretsManager: kubernetes`) and its parts. The rest of omsm reaches it
+ * only through the provider module (`module.ts`), which `src/providers.ts` loads lazily; tests use
+ * the exports below directly.
  *
  * @example
  * const provider = await createKubernetesProvider({

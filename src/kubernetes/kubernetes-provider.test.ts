@@ -9,7 +9,7 @@ import { secretId } from '../core/naming/secret-name.js';
 import { canary } from '../../test/support/canary.js';
 import { providerOver } from './index.js';
 import { buildLabels, encodeValue, ID_ANNOTATION } from './secret-format.js';
-import { FakeAccessReviewApi, FakeSecretsApi, apiException } from './testing/fake-secrets-api.js';
+import { FakeAccessReviewApi, FakeSecretsApi, apiException } from '../../test/support/fake-secrets-api.js';
 
 const NS = 'om';
 const naming = { prefix: '', clusterName: 'openmetadata' };

@@ -3,8 +3,9 @@
  *
  * Turns a loaded config into the server's deps: opens the configured provider (src/providers.ts),
  * wraps it in the metrics-instrumenting decorator, builds the SecretsManager on the schema
- * registry, and adds the readiness checks (for kubernetes: the API answers a `get`, and the
- * start-up RBAC self-check passed). Used by `omsm serve`, the embedded default and benchmarks.
+ * registry, and adds the readiness checks the provider's module names (for kubernetes: the API
+ * answers a `get`, and the start-up RBAC self-check passed). Used by `omsm serve`, the embedded
+ * default and benchmarks.
  */
 import { Registry } from 'prom-client';
 import type { OmsmConfig } from '../core/config/config-types.js';
@@ -13,12 +14,9 @@ import type { Logger } from '../core/logging.js';
 import type { SecretsProvider } from '../core/providers/provider.js';
 import { loadSchemaRegistry } from '../core/schema/schema-registry.js';
 import { createSecretsManager } from '../core/secrets/secrets-manager.js';
-import { openProvider } from '../providers.js';
+import { openProvider, providerRegistry } from '../providers.js';
 import type { ReadinessCheck, ServerDeps } from './deps.js';
 import { InstrumentedProvider } from './instrumented-provider.js';
-
-/** A Secret name no one uses: `get` on it proves the API answers and `get` is allowed. */
-const PROBE = 'secret:omsm-readiness-probe';
 
 export interface AssembledDeps extends ServerDeps {
   readonly provider: InstrumentedProvider;
@@ -51,29 +49,10 @@ export async function assembleDeps(
     schemas,
     ...(fernet ? { fernet } : {}),
   });
-  const readiness: ReadinessCheck[] = [];
-  if (provider.name === 'kubernetes') {
-    readiness.push({
-      name: 'kubernetes',
-      async check() {
-        try {
-          await provider.exists(PROBE);
-          return { ok: true };
-        } catch (err) {
-          const code = (err as { code?: string }).code ?? 'error';
-          return { ok: false, detail: `Kubernetes API not usable (${code})` };
-        }
-      },
-    });
-    readiness.push({
-      name: 'kubernetes-rbac',
-      async check() {
-        const access = (raw as { access?: { state: string; message: string } }).access;
-        if (!access) return { ok: true, detail: 'self-check off' };
-        return access.state === 'Ready' ? { ok: true } : { ok: false, detail: access.message };
-      },
-    });
-  }
+  // Beyond the database, what the provider's module says /readyz should check (for kubernetes:
+  // the API answers a `get`, and the start-up RBAC self-check passed), on the instrumented provider.
+  const module = await providerRegistry().module(provider.name);
+  const readiness: ReadinessCheck[] = [...(module.readiness?.(provider) ?? [])];
   return {
     config,
     secrets,

@@ -52,6 +52,11 @@ export class InstrumentedProvider implements SecretsProvider {
       });
   }
 
+  /** The wrapped provider's start-up access self-check, when it ran one (readiness reports it). */
+  get access(): SecretsProvider['access'] {
+    return this.#inner.access;
+  }
+
   /** The wrapped provider (for tests that need its backing store). */
   get inner(): SecretsProvider {
     return this.#inner;

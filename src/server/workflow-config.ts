@@ -14,6 +14,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { omsmError } from '../core/errors.js';
+import { providerModule } from '../providers.js';
 import type { JsonObject } from '../core/secrets/secrets-manager-types.js';
 import type { StoredEntity } from '../domain/db/entity-store.js';
 import { AUTH_MECHANISM_SCHEMA, configAt, PIPELINE_KIND } from '../domain/kinds.js';
@@ -84,9 +85,8 @@ export async function buildWorkflowConfig(app: FastifyInstance, pipeline: Stored
     secretsManagerProvider: provider,
     secretsManagerLoader: cfg.pipelineServiceClientConfiguration.secretsManagerLoader,
   };
-  if (provider === 'kubernetes') {
-    serverConfig.secretsManagerNamespace = cfg.secretsManagerConfiguration.parameters.namespace;
-  }
+  // Where ingestion finds the secrets, as the provider's module says (kubernetes: the namespace).
+  Object.assign(serverConfig, (await providerModule(cfg)).workflowSettings?.(cfg));
   const serviceType = String(service.doc.serviceType ?? serviceConfig.type);
   return {
     source: {

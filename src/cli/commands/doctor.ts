@@ -8,6 +8,7 @@
 import type { Command } from 'commander';
 import { omsmError } from '../../core/errors.js';
 import { DEFAULT_CONFIG_PATH } from '../../core/paths.js';
+import { loadConnection } from '../../ingestion/loaders/registry.js';
 import { runDoctor } from '../../ops/doctor/run-doctor.js';
 import { renderDoctorJson, renderDoctorText } from '../../ops/doctor/render-doctor.js';
 import { CliExit } from '../exit.js';
@@ -43,6 +44,7 @@ export async function doctor(opts: DoctorCommandOptions): Promise<void> {
     withList: opts.withList === true,
     ...(opts.workflow ? { workflowPath: opts.workflow } : {}),
     ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}),
+    loadIngestionConnection: loadConnection,
   });
   process.stdout.write(output === 'json' ? renderDoctorJson(report) : renderDoctorText(report));
   if (report.exitCode !== 0) throw new CliExit(report.exitCode);

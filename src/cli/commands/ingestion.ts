@@ -158,9 +158,9 @@ export async function ingestionCheck(options: CheckOptions): Promise<void> {
   } else {
     const lines = [
       `${file.fileName}: provider ${opened.settings.provider} (${opened.settings.sources.provider}), loader ${opened.settings.loader} (${opened.settings.sources.loader})`,
-      opened.settings.provider === 'kubernetes'
-        ? `namespace ${opened.namespace} (${opened.namespaceSource}); ${c?.inCluster ? 'in-cluster ServiceAccount' : c?.kubeconfigPath ? `kubeconfig ${c.kubeconfigPath}` : 'default kubeconfig'}`
-        : 'db provider: values are inline, there is nothing to fetch',
+      c
+        ? `namespace ${opened.namespace} (${opened.namespaceSource}); ${c.inCluster ? 'in-cluster ServiceAccount' : c.kubeconfigPath ? `kubeconfig ${c.kubeconfigPath}` : 'default kubeconfig'}`
+        : `${opened.settings.provider} provider: values are inline, there is nothing to fetch`,
       ...report.map(
         (r) =>
           `${r.ok ? 'found ' : 'FAILED'}  ${r.reference}  at ${r.paths.join(', ') || '-'}${r.ok ? '' : `\n        ${r.reason}`}`,

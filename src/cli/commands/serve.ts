@@ -12,8 +12,9 @@ import { createLogger } from '../../core/logging.js';
 import type { OmsmConfig } from '../../core/config/config-types.js';
 import { assembleDeps } from '../../server/assemble.js';
 import { readSetting } from '../../domain/db/settings-store.js';
-import { ADMIN_TOKEN_SHOWN, type Embedded, startEmbedded } from '../../server/embedded.js';
 import { startServer } from '../../server/main.js';
+import { providerModule } from '../../providers.js';
+import type { Embedded } from '../embedded.js';
 import { addConfigOption, type ConfigOptions, loadCliConfig } from '../load-config.js';
 
 export interface ServeOptions extends ConfigOptions {
@@ -29,17 +30,15 @@ const EXAMPLE_SECRET = 'openmetadata-database-my-service-authtype-password';
 function banner(
   url: string,
   config: OmsmConfig,
+  secrets: string,
   embedded: Embedded | undefined,
   token: string | undefined,
 ): string {
-  const smc = config.secretsManagerConfiguration;
   const lines = [`omsm server listening on ${url}`];
   lines.push(
     `  database: ${config.database.scheme}${config.database.scheme === 'sqlite' ? ` (${config.database.name})` : ''}`,
   );
-  lines.push(
-    `  secrets:  ${smc.secretsManager}${smc.secretsManager === 'kubernetes' ? ` (namespace ${smc.parameters.namespace})` : ''}`,
-  );
+  lines.push(`  secrets:  ${secrets}`);
   if (embedded) {
     lines.push(`  kube-emulator: ${embedded.emulator.url}`);
     lines.push(`  kubeconfig (admin): ${embedded.adminKubeconfig}`);
@@ -87,8 +86,11 @@ function banner(
  */
 export async function serve(opts: ServeOptions): Promise<void> {
   const logger = createLogger({ name: 'omsm-server' });
-  const embedded = opts.embedded
-    ? await startEmbedded({ ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) })
+  // Dynamic import: only `--embedded` loads the emulator (its PKI and protobuf libraries); a
+  // production server never does (test/serve-loads.test.ts checks it).
+  const embedding = opts.embedded ? await import('../embedded.js') : undefined;
+  const embedded = embedding
+    ? await embedding.startEmbedded({ ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) })
     : undefined;
   try {
     const base = embedded ? embedded.config : loadCliConfig(opts);
@@ -111,14 +113,16 @@ export async function serve(opts: ServeOptions): Promise<void> {
       },
     });
     let token: string | undefined;
-    if (embedded && (await readSetting(running.app.database.db, ADMIN_TOKEN_SHOWN)) === undefined) {
+    const shown = embedding?.ADMIN_TOKEN_SHOWN;
+    if (shown && (await readSetting(running.app.database.db, shown)) === undefined) {
       token = (await running.app.auth.mint({ sub: 'admin', role: 'admin' })).token;
       await running.app.database.db
         .insertInto('omsm_setting')
-        .values({ key: ADMIN_TOKEN_SHOWN, value: new Date().toISOString() })
+        .values({ key: shown, value: new Date().toISOString() })
         .execute();
     }
-    process.stdout.write(banner(running.url, config, embedded, token));
+    const secrets = (await providerModule(config)).describe(config);
+    process.stdout.write(banner(running.url, config, secrets, embedded, token));
     await running.closed;
   } catch (err) {
     await embedded?.close();

@@ -15,6 +15,9 @@ import { labelKeyProblem, labelValueProblem, namespaceProblem } from '../naming/
 export const UPSTREAM_DEFAULT_FERNET_KEY = 'jJ/9sz0g0OHxsfxOoSfdFdmk3ysNmPRnH3TUAbz3IHA=';
 
 /** Defaults for a database scheme when DB_PORT / OM_DATABASE are empty. */
+/** Defaults of `secretsManagerConfiguration.parameters` that callers without a config file use too. */
+export const PARAMETER_DEFAULTS = { requestDeadlineMs: 30_000, concurrency: 32 } as const;
+
 export const DB_DEFAULTS = {
   sqlite: { port: 0, name: 'data/omsm.db' },
   postgresql: { port: 5432, name: 'openmetadata_db' },
@@ -181,8 +184,8 @@ export const configSchema = z.object({
           kubeconfigPath: text(''),
           inCluster: booleanish,
           accessCheck: oneOf(['fail', 'warn', 'off'] as const, 'warn'),
-          requestDeadlineMs: integer(30000, 100, 3_600_000),
-          concurrency: integer(32, 1, 1024),
+          requestDeadlineMs: integer(PARAMETER_DEFAULTS.requestDeadlineMs, 100, 3_600_000),
+          concurrency: integer(PARAMETER_DEFAULTS.concurrency, 1, 1024),
         }),
       ),
     }),

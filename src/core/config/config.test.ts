@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { asOmsmError, type OmsmError } from '../errors.js';
-import { isOmsmErrorCode } from '../test-helpers.js';
+import { isOmsmErrorCode } from '../../../test/support/assert-error-code.js';
 import { loadConfig, maskedConfig } from './load-config.js';
 import { substitute } from './substitute.js';
 

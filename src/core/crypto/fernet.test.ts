@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { isOmsmErrorCode } from '../test-helpers.js';
+import { isOmsmErrorCode } from '../../../test/support/assert-error-code.js';
 import { Fernet, NO_ENCRYPTION } from './fernet.js';
 
 // Copied verbatim from https://github.com/fernet/spec (generate.json, verify.json, invalid.json).

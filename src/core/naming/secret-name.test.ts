@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { asOmsmError } from '../errors.js';
-import { isOmsmErrorCode } from '../test-helpers.js';
+import { isOmsmErrorCode } from '../../../test/support/assert-error-code.js';
 import { isReference, parseReference, toReference } from './reference.js';
 import {
   childSecretName,

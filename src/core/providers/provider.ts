@@ -31,6 +31,8 @@ export interface SecretsProvider {
   readonly capability: Capability;
   /** True when the value lives inside the stored form itself (db): nothing to fetch or delete. */
   readonly inline: boolean;
+  /** The start-up access self-check's result, when the provider ran one (readiness reports it). */
+  readonly access?: { readonly state: AccessState; readonly message: string };
 
   /**
    * Upserts `value` under `id` and returns the stored form to keep in the database.

@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Fernet, NO_ENCRYPTION } from '../crypto/fernet.js';
 import { secretId } from '../naming/secret-name.js';
-import { isOmsmErrorCode } from '../test-helpers.js';
-import { runProviderConformance } from './conformance.case.js';
+import { isOmsmErrorCode } from '../../../test/support/assert-error-code.js';
+import { runProviderConformance } from '../../../test/support/provider-conformance.case.js';
 import { createDbProvider } from './db-provider.js';
 import { createInMemoryProvider, InMemoryStore } from './in-memory-provider.js';
+import { dbModule, inMemoryModule } from './core-modules.js';
 import { coreProviderRegistry, ProviderRegistry } from './registry.js';
 
 const KEY = Fernet.generateKey();
@@ -109,11 +110,34 @@ test('in-memory: an unchanged store makes no write', async () => {
 test('registry: duplicate registration throws; unknown name is a provider error', async () => {
   const r = coreProviderRegistry();
   assert.deepEqual(r.names().sort(), ['db', 'in-memory']);
-  assert.throws(
-    () => r.register('db', async () => createInMemoryProvider()),
-    isOmsmErrorCode('OMSM_ERR_INTERNAL'),
-  );
+  assert.throws(() => r.register(inMemoryModule), isOmsmErrorCode('OMSM_ERR_INTERNAL'));
+  assert.throws(() => r.registerLazy('db', async () => inMemoryModule), isOmsmErrorCode('OMSM_ERR_INTERNAL'));
   const empty = new ProviderRegistry();
   const { loadConfig } = await import('../config/load-config.js');
   await assert.rejects(empty.open(loadConfig({ env: {} })), isOmsmErrorCode('OMSM_ERR_CONFIG_PROVIDER'));
+});
+
+test('registry: a lazy module loads once, on first use, and must carry the name it is registered under', async () => {
+  let loads = 0;
+  const r = new ProviderRegistry().registerLazy('kubernetes', async () => {
+    loads++;
+    return { ...inMemoryModule, name: 'kubernetes' };
+  });
+  assert.equal(loads, 0);
+  assert.equal((await r.module('kubernetes')).name, 'kubernetes');
+  await r.module('kubernetes');
+  assert.equal(loads, 1);
+  const wrong = new ProviderRegistry().registerLazy('kubernetes', async () => dbModule);
+  await assert.rejects(wrong.module('kubernetes'), isOmsmErrorCode('OMSM_ERR_INTERNAL'));
+});
+
+test('core modules: db keeps values inline and uses the Fernet key to store; in-memory uses no key', async () => {
+  const { loadConfig } = await import('../config/load-config.js');
+  const config = loadConfig({ env: {} });
+  assert.equal(dbModule.inline, true);
+  assert.equal(dbModule.fernetKey, 'stores');
+  assert.equal(inMemoryModule.fernetKey, undefined);
+  assert.equal(dbModule.describe(config), 'db (Fernet in the database)');
+  assert.equal(await dbModule.sameStore(config, config), 'are the same');
+  assert.equal((await dbModule.open(config, {})).name, 'db');
 });

@@ -1,72 +1,89 @@
 /**
  * @module core/providers/registry
  *
- * An explicit `name → factory` map of secrets providers. Core registers the two it owns (db,
- * in-memory); the composition root (`src/providers.ts`) adds kubernetes, whose module is loaded by
- * dynamic import only when configured. Registering a name twice is a programming error.
+ * An explicit `name → provider module` map, the only way omsm opens a provider or learns what a
+ * provider can do. Core registers the two it owns (db, in-memory); the composition root
+ * (`src/providers.ts`) adds kubernetes as a lazy entry, whose module (and its client library) is
+ * imported on the first `module('kubernetes')`. Registering a name twice is a programming error.
  */
-import type { OmsmConfig, ProviderName } from '../config/config-types.js';
+import type { ProviderName } from '../config/config-types.js';
 import { omsmError } from '../errors.js';
-import type { Logger } from '../logging.js';
-import { createDbProvider } from './db-provider.js';
-import { createInMemoryProvider, type InMemoryStore } from './in-memory-provider.js';
+import { dbModule, inMemoryModule } from './core-modules.js';
+import type { OpenProviderOptions, ProviderConfig, ProviderModule } from './module.js';
 import type { SecretsProvider } from './provider.js';
 
-export interface OpenProviderOptions {
-  /** Open for reads only (ingestion, checks): writes throw SECRET_READ_ONLY. */
-  readonly readOnly?: boolean;
-  readonly logger?: Logger;
-  /** Root for the in-cluster ServiceAccount files (tests point it at a temp dir). */
-  readonly inClusterPrefix?: string;
-  /** Shared state for `in-memory` (so several providers in one process see the same secrets). */
-  readonly inMemoryStore?: InMemoryStore;
-}
+export type { OpenProviderOptions, ProviderConfig, ProviderModule } from './module.js';
 
-export type ProviderFactory = (config: OmsmConfig, options: OpenProviderOptions) => Promise<SecretsProvider>;
-
-/** Name → factory; throws on duplicates and on unknown names. */
+/** Name → module (or a loader of it); throws on duplicates and on unknown names. */
 export class ProviderRegistry {
-  readonly #factories = new Map<string, ProviderFactory>();
+  readonly #entries = new Map<string, () => Promise<ProviderModule>>();
 
-  /** @throws OmsmError OMSM_ERR_INTERNAL when `name` is already registered. */
-  register(name: ProviderName, factory: ProviderFactory): this {
-    if (this.#factories.has(name)) {
+  /** @throws OmsmError OMSM_ERR_INTERNAL when the module's name is already registered. */
+  register(module: ProviderModule): this {
+    return this.registerLazy(module.name, async () => module);
+  }
+
+  /**
+   * Registers a module that is imported only when first asked for.
+   * @throws OmsmError OMSM_ERR_INTERNAL when `name` is already registered.
+   */
+  registerLazy(name: ProviderName, load: () => Promise<ProviderModule>): this {
+    if (this.#entries.has(name)) {
       throw omsmError('OMSM_ERR_INTERNAL', `provider "${name}" is registered twice`);
     }
-    this.#factories.set(name, factory);
+    let loaded: Promise<ProviderModule> | undefined;
+    this.#entries.set(name, () => {
+      loaded ??= load().then((m) => {
+        if (m.name !== name)
+          throw omsmError('OMSM_ERR_INTERNAL', `provider "${name}" loaded module "${m.name}"`);
+        return m;
+      });
+      return loaded;
+    });
     return this;
   }
 
   has(name: string): boolean {
-    return this.#factories.has(name);
+    return this.#entries.has(name);
   }
 
   names(): string[] {
-    return [...this.#factories.keys()];
+    return [...this.#entries.keys()];
   }
 
-  /** @throws OmsmError OMSM_ERR_CONFIG_PROVIDER when no factory is registered under the name. */
-  async open(config: OmsmConfig, options: OpenProviderOptions = {}): Promise<SecretsProvider> {
-    const name = config.secretsManagerConfiguration.secretsManager;
-    const factory = this.#factories.get(name);
-    if (!factory) {
+  /**
+   * The module registered under `name`.
+   * @throws OmsmError OMSM_ERR_CONFIG_PROVIDER when none is; OMSM_ERR_INTERNAL when it cannot load.
+   */
+  async module(name: string): Promise<ProviderModule> {
+    const entry = this.#entries.get(name);
+    if (!entry) {
       throw omsmError(
         'OMSM_ERR_CONFIG_PROVIDER',
         `secretsManagerConfiguration.secretsManager: "${name}" is not available here; registered: ${this.names().join(', ')}`,
         { path: 'secretsManagerConfiguration.secretsManager' },
       );
     }
-    return factory(config, options);
+    return entry();
+  }
+
+  /** The module of a config's provider (`secretsManagerConfiguration.secretsManager`). */
+  moduleFor(config: ProviderConfig): Promise<ProviderModule> {
+    return this.module(config.secretsManagerConfiguration.secretsManager);
+  }
+
+  /** Every module, loading the lazy ones (for questions no single config answers). */
+  async modules(): Promise<ProviderModule[]> {
+    return Promise.all([...this.#entries.values()].map((load) => load()));
+  }
+
+  /** @throws OmsmError OMSM_ERR_CONFIG_PROVIDER when no module is registered under the name. */
+  async open(config: ProviderConfig, options: OpenProviderOptions = {}): Promise<SecretsProvider> {
+    return (await this.moduleFor(config)).open(config, options);
   }
 }
 
 /** A registry holding core's providers (db, in-memory). */
 export function coreProviderRegistry(): ProviderRegistry {
-  return new ProviderRegistry()
-    .register('db', async (config, options) =>
-      createDbProvider({ fernetKey: config.fernetConfiguration.fernetKey, readOnly: options.readOnly }),
-    )
-    .register('in-memory', async (_config, options) =>
-      createInMemoryProvider({ store: options.inMemoryStore, readOnly: options.readOnly }),
-    );
+  return new ProviderRegistry().register(dbModule).register(inMemoryModule);
 }

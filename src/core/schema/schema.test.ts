@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Ajv } from 'ajv';
-import { isOmsmErrorCode } from '../test-helpers.js';
+import { isOmsmErrorCode } from '../../../test/support/assert-error-code.js';
 import { loadSchemaRegistry, SchemaRegistry } from './schema-registry.js';
 
 const reg = loadSchemaRegistry();

@@ -4,7 +4,7 @@ import { Fernet } from '../crypto/fernet.js';
 import { createDbProvider } from '../providers/db-provider.js';
 import { createInMemoryProvider, InMemoryStore } from '../providers/in-memory-provider.js';
 import { loadSchemaRegistry } from '../schema/schema-registry.js';
-import { isOmsmErrorCode } from '../test-helpers.js';
+import { isOmsmErrorCode } from '../../../test/support/assert-error-code.js';
 import { createSecretsManager } from './secrets-manager.js';
 import { type JsonObject, MASK } from './secrets-manager-types.js';
 

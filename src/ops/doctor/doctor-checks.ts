@@ -9,9 +9,8 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import type { OmsmConfig } from '../../core/config/config-types.js';
 import { asOmsmError, omsmError } from '../../core/errors.js';
-import { loadConnection } from '../../ingestion/loaders/registry.js';
-import type { KubernetesConnection } from '../../kubernetes/index.js';
-import type { CheckResult, DoctorOptions } from './doctor-types.js';
+import type { ProviderModule } from '../../core/providers/module.js';
+import type { CheckResult, DoctorOptions, IngestionConnection } from './doctor-types.js';
 
 /** The public default key upstream ships (upstream.md §2): fine for a laptop, not for production. */
 export const DEFAULT_FERNET_KEY = 'jJ/9sz0g0OHxsfxOoSfdFdmk3ysNmPRnH3TUAbz3IHA=';
@@ -37,17 +36,21 @@ export function rbacFix(
   return `bind the Roles printed by \`${base}${list}\` to user "${username || 'this identity'}" (edit the RoleBinding subjects), then kubectl apply -f`;
 }
 
-export function fernetCheck(config: OmsmConfig, role: 'server' | 'ingestion'): CheckResult {
-  const provider = config.secretsManagerConfiguration.secretsManager;
-  if (role === 'ingestion' || provider === 'in-memory') {
+export function fernetCheck(
+  config: OmsmConfig,
+  role: 'server' | 'ingestion',
+  module: ProviderModule,
+): CheckResult {
+  const use = module.fernetKey;
+  if (role === 'ingestion' || use === undefined) {
     return {
       id: 'fernet',
       status: 'skip',
-      message: `Fernet key not used by ${role === 'ingestion' ? 'ingestion' : provider}`,
+      message: `Fernet key not used by ${role === 'ingestion' ? 'ingestion' : module.name}`,
     };
   }
   const why =
-    provider === 'db'
+    use === 'stores'
       ? 'encrypts every secret in the database'
       : 'reads the values migrate-secrets moves out of the database';
   const key = config.fernetConfiguration.fernetKey;
@@ -58,7 +61,7 @@ export function fernetCheck(config: OmsmConfig, role: 'server' | 'ingestion'): C
     return {
       id: 'fernet',
       status: 'warn',
-      message: `Fernet key is no_encryption_at_rest: values ${provider === 'db' ? 'are' : 'may be'} stored in the clear`,
+      message: `Fernet key is no_encryption_at_rest: values ${use === 'stores' ? 'are' : 'may be'} stored in the clear`,
       fix,
     };
   }
@@ -81,7 +84,7 @@ export function fernetCheck(config: OmsmConfig, role: 'server' | 'ingestion'): C
 export interface IngestionSide {
   readonly namespace: string;
   readonly source: string;
-  readonly connection: KubernetesConnection;
+  readonly connection: IngestionConnection['connection'];
   readonly provider?: string;
 }
 
@@ -109,7 +112,10 @@ export async function ingestionSide(config: OmsmConfig, opts: DoctorOptions): Pr
     const ns = server?.secretsManagerNamespace;
     if (typeof ns === 'string' && ns !== '') explicitNs = ns;
   }
-  const loaded = loadConnection(loader, { env: opts.env ?? process.env });
+  if (!opts.loadIngestionConnection) {
+    throw omsmError('OMSM_ERR_INTERNAL', 'doctor needs the ingestion loaders to check the ingestion side');
+  }
+  const loaded = opts.loadIngestionConnection(loader, { env: opts.env ?? process.env });
   const namespace = explicitNs ?? loaded.connection.namespace;
   const source = explicitNs
     ? `${opts.workflowPath} (explicit)`
@@ -122,13 +128,8 @@ export async function ingestionSide(config: OmsmConfig, opts: DoctorOptions): Pr
   };
 }
 
+/** An error in one line: the catalogue code and message (config and loader errors are OmsmErrors). */
 export function errorLine(err: unknown): string {
   const known = asOmsmError(err);
-  if (known) return `${known.code}: ${known.message}`;
-  const e = err as { code?: unknown; name?: string };
-  return typeof e?.code === 'number'
-    ? `HTTP ${e.code}`
-    : typeof e?.code === 'string'
-      ? e.code
-      : (e?.name ?? 'error');
+  return known ? `${known.code}: ${known.message}` : ((err as { name?: string })?.name ?? 'error');
 }

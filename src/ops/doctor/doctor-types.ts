@@ -2,21 +2,14 @@
  * @module ops/doctor/doctor-types
  *
  * A doctor check result: one line of output, OK or a fix. `warn` is shown but does not fail the run
- * (e.g. the public default Fernet key); `skip` says why a check did not apply.
+ * (e.g. the public default Fernet key); `skip` says why a check did not apply. The provider's own
+ * checks (reachability, identity, permissions) come from its module through the registry.
  */
-import type { KubernetesConnection } from '../../kubernetes/index.js';
+import type { DoctorCheck } from '../../core/providers/module.js';
+import type { ProviderRegistry } from '../../core/providers/registry.js';
 
-export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
-
-export interface CheckResult {
-  /** Stable id for machines, e.g. `config`, `reachable`, `identity`, `verb:create`, `namespace`, `fernet`. */
-  readonly id: string;
-  readonly status: CheckStatus;
-  /** One line, never a secret value. */
-  readonly message: string;
-  /** What to run or change when the status is `fail` or `warn`. */
-  readonly fix?: string;
-}
+export type CheckResult = DoctorCheck;
+export type CheckStatus = DoctorCheck['status'];
 
 export interface DoctorReport {
   /** True when no check failed. */
@@ -27,27 +20,26 @@ export interface DoctorReport {
   readonly exitCode: 0 | 2 | 3;
 }
 
-/** Who the API server says we are (SelfSubjectReview). */
-export interface WhoAmI {
-  readonly username: string;
-  readonly groups: readonly string[];
+/** Where an ingestion runtime would connect, as its loader (noop, airflow, env) tells it. */
+export interface IngestionConnection {
+  readonly connection: {
+    readonly inCluster: boolean;
+    readonly kubeconfigPath: string;
+    readonly namespace: string;
+  };
+  /** Where the namespace came from, e.g. `KUBERNETES_NAMESPACE`. */
+  readonly sources: { readonly namespace: string };
 }
 
-/** The calls doctor makes, as a port (client-node adapter in kube-probe.ts; fakes in unit tests). */
-export interface KubeProbe {
-  /** Where requests go, for messages (the API server URL). */
-  readonly server: string;
-  /** How the kubeconfig authenticates, for messages (never a credential). */
-  readonly identityHint: string;
-  /** SelfSubjectReview. Throws the client's errors. */
-  whoami(): Promise<WhoAmI>;
-  /** SelfSubjectAccessReview on `secrets` in `namespace`. Throws the client's errors. */
-  canI(
-    namespace: string,
-    verb: string,
-  ): Promise<{ allowed: boolean; denied?: boolean; evaluationError?: string }>;
-  close(): void;
-}
+/**
+ * Runs an ingestion loader (the CLI passes ingestion's `loadConnection`: ops does not import
+ * ingestion).
+ * @throws OmsmError OMSM_ERR_LOADER_CONFIG for bad loader settings.
+ */
+export type IngestionConnectionLoader = (
+  loader: string,
+  context: { env: NodeJS.ProcessEnv },
+) => IngestionConnection;
 
 export interface DoctorOptions {
   readonly configPath: string;
@@ -60,6 +52,8 @@ export interface DoctorOptions {
   /** Use this kubeconfig instead of the configured connection (check another identity). */
   readonly kubeconfig?: string;
   readonly env?: NodeJS.ProcessEnv;
-  /** How to reach Kubernetes; default the client-node probe. */
-  readonly probe?: (connection: KubernetesConnection) => KubeProbe | Promise<KubeProbe>;
+  /** What the ingestion loaders say; needed for `role: 'ingestion'` and `workflowPath`. */
+  readonly loadIngestionConnection?: IngestionConnectionLoader;
+  /** The provider modules (default every module omsm ships; tests pass fakes). */
+  readonly registry?: ProviderRegistry;
 }

@@ -3,12 +3,21 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import type { KubeProbe } from './doctor-types.js';
+import { coreProviderRegistry } from '../../core/providers/registry.js';
+import { loadConnection } from '../../ingestion/loaders/registry.js';
+import type { KubeProbe } from '../../kubernetes/doctor-probe.js';
+import { createKubernetesModule } from '../../kubernetes/module.js';
 import { runDoctor } from './run-doctor.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'omsm-doctor-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const cfg = join(dir, 'om.yaml');
+
+/** Every provider module with a fake doctor probe behind kubernetes; the loaders of ingestion. */
+function withProbe(fake: () => KubeProbe) {
+  return coreProviderRegistry().register(createKubernetesModule({ probe: fake }));
+}
+const loadIngestionConnection = loadConnection;
 writeFileSync(
   cfg,
   'secretsManagerConfiguration:\n  secretsManager: kubernetes\n  parameters:\n    namespace: om\nfernetConfiguration:\n  fernetKey: ihDpd4Cpz8vWcM0eNe3WGOK3TnZjhpF8ewVUlGP5pAM=\n',
@@ -28,9 +37,10 @@ function probe(allowed: string[], opts: { whoami?: () => Promise<never> } = {}):
 
 test('all verbs allowed: every check passes, exit 0', async () => {
   const r = await runDoctor({
+    loadIngestionConnection,
     configPath: cfg,
     env: {},
-    probe: () => probe(['create', 'get', 'update', 'delete']),
+    registry: withProbe(() => probe(['create', 'get', 'update', 'delete'])),
   });
   assert.equal(r.exitCode, 0);
   assert.deepEqual(
@@ -50,7 +60,12 @@ test('all verbs allowed: every check passes, exit 0', async () => {
 });
 
 test('a weaker identity: exactly the missing verbs fail, each with the omsm rbac fix for that SA', async () => {
-  const r = await runDoctor({ configPath: cfg, env: {}, probe: () => probe(['get']) });
+  const r = await runDoctor({
+    loadIngestionConnection,
+    configPath: cfg,
+    env: {},
+    registry: withProbe(() => probe(['get'])),
+  });
   assert.equal(r.exitCode, 3);
   const failed = r.checks.filter((c) => c.status === 'fail');
   assert.deepEqual(
@@ -65,11 +80,12 @@ test('a weaker identity: exactly the missing verbs fail, each with the omsm rbac
 
 test('ingestion role checks get only; --with-list adds list', async () => {
   const r = await runDoctor({
+    loadIngestionConnection,
     configPath: cfg,
     env: {},
     role: 'ingestion',
     withList: true,
-    probe: () => probe(['get']),
+    registry: withProbe(() => probe(['get'])),
   });
   const verbs = r.checks.filter((c) => c.id.startsWith('verb:'));
   assert.deepEqual(
@@ -89,10 +105,11 @@ test('namespace mismatch between server and a workflow is flagged with the fix',
     'workflowConfig:\n  openMetadataServerConfig:\n    secretsManagerProvider: kubernetes\n    secretsManagerLoader: env\n',
   );
   const r = await runDoctor({
+    loadIngestionConnection,
     configPath: cfg,
     env: { KUBERNETES_NAMESPACE: 'other' },
     workflowPath: wf,
-    probe: () => probe(['create', 'get', 'update', 'delete']),
+    registry: withProbe(() => probe(['create', 'get', 'update', 'delete'])),
   });
   const ns = r.checks.find((c) => c.id === 'namespace')!;
   assert.equal(ns.status, 'fail');
@@ -100,10 +117,11 @@ test('namespace mismatch between server and a workflow is flagged with the fix',
   assert.match(ns.fix!, /KUBERNETES_NAMESPACE=om/);
   assert.equal(r.exitCode, 3);
   const ok = await runDoctor({
+    loadIngestionConnection,
     configPath: cfg,
     env: { KUBERNETES_NAMESPACE: 'om' },
     workflowPath: wf,
-    probe: () => probe(['create', 'get', 'update', 'delete']),
+    registry: withProbe(() => probe(['create', 'get', 'update', 'delete'])),
   });
   assert.equal(ok.checks.find((c) => c.id === 'namespace')!.status, 'ok');
   assert.equal(ok.exitCode, 0);
@@ -111,12 +129,14 @@ test('namespace mismatch between server and a workflow is flagged with the fix',
 
 test('unreachable API server fails the reachable check and stops; 401 fails identity', async () => {
   const down = await runDoctor({
+    loadIngestionConnection,
     configPath: cfg,
     env: {},
-    probe: () =>
+    registry: withProbe(() =>
       probe([], {
         whoami: async () => Promise.reject(Object.assign(new Error('x'), { code: 'ECONNREFUSED' })),
       }),
+    ),
   });
   assert.deepEqual(
     down.checks.slice(2).map((c) => [c.id, c.status]),
@@ -124,10 +144,12 @@ test('unreachable API server fails the reachable check and stops; 401 fails iden
   );
   assert.match(down.checks[2]!.message, /ECONNREFUSED/);
   const bad = await runDoctor({
+    loadIngestionConnection,
     configPath: cfg,
     env: {},
-    probe: () =>
+    registry: withProbe(() =>
       probe([], { whoami: async () => Promise.reject(Object.assign(new Error('x'), { code: 401 })) }),
+    ),
   });
   assert.equal(bad.checks.find((c) => c.id === 'identity')?.status, 'fail');
 });
@@ -136,9 +158,10 @@ test('a bad config is exit 2 and nothing else is checked', async () => {
   const badCfg = join(dir, 'bad.yaml');
   writeFileSync(badCfg, 'secretsManagerConfiguration:\n  secretsManager: aws\n');
   const r = await runDoctor({
+    loadIngestionConnection,
     configPath: badCfg,
     env: {},
-    probe: () => assert.fail('no probe for a bad config'),
+    registry: withProbe(() => assert.fail('no probe for a bad config')),
   });
   assert.equal(r.exitCode, 2);
   assert.equal(r.checks.length, 1);
@@ -150,7 +173,11 @@ test('the public default Fernet key is a warning, not a failure', async () => {
     dflt,
     'secretsManagerConfiguration:\n  secretsManager: db\nfernetConfiguration:\n  fernetKey: jJ/9sz0g0OHxsfxOoSfdFdmk3ysNmPRnH3TUAbz3IHA=\n',
   );
-  const r = await runDoctor({ configPath: dflt, env: {} });
+  const r = await runDoctor({
+    loadIngestionConnection,
+    configPath: dflt,
+    env: {},
+  });
   assert.equal(r.checks.find((c) => c.id === 'fernet')?.status, 'warn');
   assert.equal(r.exitCode, 0);
 });
@@ -162,10 +189,11 @@ test('a workflow with an explicit secretsManagerNamespace (what the server gener
     'workflowConfig:\n  openMetadataServerConfig:\n    secretsManagerProvider: kubernetes\n    secretsManagerLoader: env\n    secretsManagerNamespace: elsewhere\n',
   );
   const r = await runDoctor({
+    loadIngestionConnection,
     configPath: cfg,
     env: { KUBERNETES_NAMESPACE: 'om' },
     workflowPath: wf,
-    probe: () => probe(['create', 'get', 'update', 'delete']),
+    registry: withProbe(() => probe(['create', 'get', 'update', 'delete'])),
   });
   const ns = r.checks.find((c) => c.id === 'namespace')!;
   assert.equal(ns.status, 'fail');

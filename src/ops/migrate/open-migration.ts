@@ -13,7 +13,7 @@ import { omsmError } from '../../core/errors.js';
 import type { SecretsProvider } from '../../core/providers/provider.js';
 import { loadSchemaRegistry } from '../../core/schema/schema-registry.js';
 import { createSecretsManager } from '../../core/secrets/secrets-manager.js';
-import { openProvider } from '../../providers.js';
+import { type ProviderModule, providerRegistry } from '../../providers.js';
 import { openDatabase } from '../../domain/db/database.js';
 import { EntityStore } from '../../domain/db/entity-store.js';
 import { dbHolderSource } from './holders-db.js';
@@ -73,62 +73,20 @@ export function sourceConfig(
   };
 }
 
-/** Human label of where a config's secrets live. */
-export function describeProvider(c: OmsmConfig): string {
-  const smc = c.secretsManagerConfiguration;
-  if (smc.secretsManager !== 'kubernetes')
-    return smc.secretsManager === 'db' ? 'db (Fernet in the database)' : smc.secretsManager;
-  const p = smc.parameters;
-  const via = p.inCluster
-    ? 'in-cluster'
-    : p.kubeconfigPath
-      ? `kubeconfig ${p.kubeconfigPath}`
-      : 'default kubeconfig';
-  return `kubernetes (namespace ${p.namespace}, ${via})`;
-}
-
 /**
- * @throws OmsmError OMSM_ERR_USAGE when source and target are the same place.
- */
-export function assertDistinct(source: OmsmConfig, target: OmsmConfig): void {
-  const a = source.secretsManagerConfiguration;
-  const b = target.secretsManagerConfiguration;
-  if (a.secretsManager !== b.secretsManager) return;
-  const same =
-    a.secretsManager !== 'kubernetes' ||
-    (a.parameters.namespace === b.parameters.namespace &&
-      a.parameters.inCluster === b.parameters.inCluster &&
-      a.parameters.kubeconfigPath === b.parameters.kubeconfigPath);
-  if (same) {
-    throw omsmError(
-      'OMSM_ERR_USAGE',
-      `source and target are the same (${describeProvider(source)}): set the target in -c and the source with --from-provider/--from-namespace/--from-kubeconfig or --from-config`,
-      { path: '--from-provider' },
-    );
-  }
-}
-
-/**
- * Two kubeconfigs can reach the same API server: same server URL and namespace means the same
- * Secrets, and `--delete-source` would delete the only copy. Refused as a usage error.
+ * Refuses a source and target that reach the same store (the provider's module says when two of
+ * its configs do): the migration would move nothing, and `--delete-source` would delete the only copy.
  * @throws OmsmError OMSM_ERR_USAGE; OMSM_ERR_KUBE_CONFIG when a kubeconfig cannot be read.
  */
-async function assertDistinctClusters(source: OmsmConfig, target: OmsmConfig): Promise<void> {
-  const k = await import('../../kubernetes/index.js');
-  const where = (c: OmsmConfig) => {
-    const p = c.secretsManagerConfiguration.parameters;
-    const kc = k.loadKubeConfig({
-      inCluster: p.inCluster,
-      kubeconfigPath: p.kubeconfigPath,
-      namespace: p.namespace,
-    });
-    return `${kc.getCurrentCluster()?.server ?? ''} ${p.namespace}`;
-  };
-  if (where(source) === where(target)) {
+async function assertDistinct(source: OmsmConfig, target: OmsmConfig, module: ProviderModule): Promise<void> {
+  if (source.secretsManagerConfiguration.secretsManager !== target.secretsManagerConfiguration.secretsManager)
+    return;
+  const same = await module.sameStore(source, target);
+  if (same !== undefined) {
     throw omsmError(
       'OMSM_ERR_USAGE',
-      `source and target reach the same API server and namespace (${describeProvider(target)}): they hold the same Secrets`,
-      { path: '--from-kubeconfig' },
+      `source and target ${same} (${module.describe(target)}): they hold the same secrets; set the target in -c and the source with --from-provider/--from-namespace/--from-kubeconfig or --from-config`,
+      { path: '--from-provider' },
     );
   }
 }
@@ -151,13 +109,10 @@ export async function openMigration(
   source: OmsmConfig,
   options: { readonly deleteSource: boolean; readonly dryRun: boolean },
 ): Promise<OpenedMigration> {
-  assertDistinct(source, target);
-  if (
-    source.secretsManagerConfiguration.secretsManager === 'kubernetes' &&
-    target.secretsManagerConfiguration.secretsManager === 'kubernetes'
-  ) {
-    await assertDistinctClusters(source, target);
-  }
+  const registry = providerRegistry();
+  const srcModule = await registry.moduleFor(source);
+  const dstModule = await registry.moduleFor(target);
+  await assertDistinct(source, target, dstModule);
   const opened: { close(): Promise<void> }[] = [];
   try {
     // Apply checks access first (SelfSubjectAccessReview): a missing verb stops the run before any
@@ -173,31 +128,23 @@ export async function openMigration(
         },
       },
     });
-    const src = await openProvider(access(source), { readOnly: !options.deleteSource });
+    const src = await registry.open(access(source), { readOnly: !options.deleteSource });
     opened.push(src);
-    const dst = await openProvider(access(target), { readOnly: options.dryRun });
+    const dst = await registry.open(access(target), { readOnly: options.dryRun });
     opened.push(dst);
     const { db } = openDatabase(target.database);
     opened.push({ close: () => db.destroy() });
     const schemas = loadSchemaRegistry([...target.schemaDirs]);
     const manager = createSecretsManager({ provider: dst, naming: naming(target), schemas });
     let inspector: TargetInspector | undefined;
-    if (options.dryRun && target.secretsManagerConfiguration.secretsManager === 'kubernetes') {
-      const k = await import('../../kubernetes/index.js');
-      const p = target.secretsManagerConfiguration.parameters;
-      const kc = k.loadKubeConfig({
-        inCluster: p.inCluster,
-        kubeconfigPath: p.kubeconfigPath,
-        namespace: p.namespace,
-      });
-      const apis = k.createClientApis(kc, { concurrency: p.concurrency });
-      opened.push({ close: async () => apis.secrets.close() });
-      const { kubeInspector } = await import('./kube-inspector.js');
-      inspector = kubeInspector(apis.secrets, p.namespace, k.describeIdentity(kc));
+    if (options.dryRun && dstModule.inspector) {
+      const look = await dstModule.inspector(target);
+      opened.push(look);
+      inspector = look;
     }
-    const facts = (p: SecretsProvider, c: OmsmConfig) => ({
+    const facts = (p: SecretsProvider, c: OmsmConfig, m: ProviderModule) => ({
       name: p.name,
-      label: describeProvider(c),
+      label: m.describe(c),
       inline: p.inline,
       recognizes: (s: string) => p.recognizes(s),
     });
@@ -206,8 +153,8 @@ export async function openMigration(
       target: dst,
       holders: dbHolderSource({ store: new EntityStore(db) }),
       plan: {
-        source: facts(src, source),
-        target: facts(dst, target),
+        source: facts(src, source, srcModule),
+        target: facts(dst, target, dstModule),
         sourceNaming: naming(source),
         targetNaming: naming(target),
         passwordPaths: (schema, config) => manager.passwordPaths(schema, config),

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fakeExternal, fakeHolders, fakeInline, fakePasswordPaths } from './migrate-fakes.test-support.js';
+import {
+  fakeExternal,
+  fakeHolders,
+  fakeInline,
+  fakePasswordPaths,
+} from '../../../test/support/migrate-fakes.js';
 import type { PlanItem } from './migrate-types.js';
 import type { PlanContext, ProviderFacts } from './plan.js';
 import { runMigration } from './run-migration.js';

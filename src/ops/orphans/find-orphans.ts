@@ -14,20 +14,15 @@
 import { getAt } from '../../core/masking/mask.js';
 import { isReference, parseReference } from '../../core/naming/reference.js';
 import type { NamingContext } from '../../core/naming/secret-name.js';
+import type { StoreEntry } from '../../core/providers/module.js';
 import type { FieldPath, JsonObject } from '../../core/secrets/secrets-manager-types.js';
 import type { SecretHolderSource } from '../migrate/migrate-types.js';
 
 export const ID_ANNOTATION = 'secrets.openmetadata.org/id';
 const MANAGED_BY = ['managed-by', 'openmetadata-secrets-manager'] as const;
 
-/** What listing tells about one Secret (never its data). */
-export interface ListedSecret {
-  readonly name: string;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly annotations: Readonly<Record<string, string>>;
-  /** Epoch ms, or undefined when the server did not say. */
-  readonly created?: number;
-}
+/** What listing tells about one Secret (never its data): the inspector's entry. */
+export type ListedSecret = StoreEntry;
 
 export interface Orphan {
   readonly name: string;

@@ -2,20 +2,20 @@
  * @module ops/orphans/run-orphans
  *
  * Wires `omsm secrets orphans`: list the namespace (needs `list`), then stream the database's
- * references, compare, and with `apply` delete each orphan through the kubernetes provider (which
- * re-checks ownership: the label and the recorded id).
+ * references, compare, and with `apply` delete each orphan through the provider (which re-checks
+ * ownership: the label and the recorded id). The listing comes from the provider module's inspector.
  */
 import type { OmsmConfig } from '../../core/config/config-types.js';
 import { omsmError } from '../../core/errors.js';
 import { toReference } from '../../core/naming/reference.js';
 import { loadSchemaRegistry } from '../../core/schema/schema-registry.js';
-import { openProvider } from '../../providers.js';
+import type { StoreEntry } from '../../core/providers/module.js';
+import { providerRegistry } from '../../providers.js';
 import { openDatabase } from '../../domain/db/database.js';
 import { EntityStore } from '../../domain/db/entity-store.js';
 import { reasonOf } from '../migrate/apply.js';
 import { dbHolderSource } from '../migrate/holders-db.js';
 import { compare, type MissingReference, type OrphanReport, references } from './find-orphans.js';
-import { listSecrets } from './list-secrets.js';
 
 export interface OrphanOptions {
   readonly configPath: string;
@@ -30,22 +30,24 @@ export interface OrphanOptions {
  */
 export async function runOrphans(config: OmsmConfig, opts: OrphanOptions): Promise<OrphanReport> {
   const smc = config.secretsManagerConfiguration;
-  if (smc.secretsManager !== 'kubernetes') {
+  const registry = providerRegistry();
+  const module = await registry.moduleFor(config);
+  if (!module.inspector) {
     throw omsmError(
       'OMSM_ERR_USAGE',
-      `orphan reports need the kubernetes provider; this config uses ${smc.secretsManager}`,
-      {
-        path: 'secretsManagerConfiguration.secretsManager',
-      },
+      `orphan reports need a provider whose secrets live in a store of their own (kubernetes); this config uses ${smc.secretsManager}`,
+      { path: 'secretsManagerConfiguration.secretsManager' },
     );
   }
-  const p = smc.parameters;
-  const namespace = p.namespace;
+  const namespace = smc.parameters.namespace;
   // List first, then read the database: a Secret written after the listing cannot be reported.
-  const listed = await listSecrets(
-    { inCluster: p.inCluster, kubeconfigPath: p.kubeconfigPath, namespace },
-    opts.configPath,
-  );
+  const inspector = await module.inspector(config);
+  let listed: StoreEntry[];
+  try {
+    listed = await inspector.list(opts.configPath);
+  } finally {
+    await inspector.close();
+  }
   const schemas = loadSchemaRegistry([...config.schemaDirs]);
   const { db } = openDatabase(config.database);
   const refs: MissingReference[] = [];
@@ -60,9 +62,9 @@ export async function runOrphans(config: OmsmConfig, opts: OrphanOptions): Promi
   const deleted: string[] = [];
   const notDeleted: { name: string; reason: string }[] = [];
   if (opts.apply && orphans.length > 0) {
-    const provider = await openProvider({
+    const provider = await registry.open({
       ...config,
-      secretsManagerConfiguration: { ...smc, parameters: { ...p, accessCheck: 'off' } },
+      secretsManagerConfiguration: { ...smc, parameters: { ...smc.parameters, accessCheck: 'off' } },
     });
     try {
       for (const o of orphans) {

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import pg from 'pg';
-import type { DatabaseConfiguration } from '../src/core/config/config-types.js';
+import type { DatabaseConfiguration } from '../../src/core/config/config-types.js';
 
 export type DialectName = DatabaseConfiguration['scheme'];
 export const ALL_DIALECTS: readonly DialectName[] = ['sqlite', 'postgresql', 'mysql'];

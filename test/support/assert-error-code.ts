@@ -1,9 +1,9 @@
 /**
- * @module core/test-helpers
+ * @module test/support/assert-error-code
  *
  * Small assertion helpers shared by core's tests (and usable by other areas' tests).
  */
-import { asOmsmError, type ErrorCode } from './errors.js';
+import { asOmsmError, type ErrorCode } from '../../src/core/errors.js';
 
 /** An `assert.throws` validator that passes for an OmsmError (or a cause chain holding one) of `code`. */
 export function isOmsmErrorCode(code: ErrorCode): (err: unknown) => boolean {

@@ -1,16 +1,21 @@
 /**
- * @module ops/migrate/migrate-fakes
+ * @module test/support/migrate-fakes
  *
  * Small in-process stand-ins for the engine's unit tests: a "db-like" provider whose stored form is
  * `fernet:<base64>`, a "kubernetes-like" one keeping `secret:<name>` in a map with owner ids, and a
  * holder source over an array with version-checked rewrites. Not product code.
  */
-import { omsmError } from '../../core/errors.js';
-import { parseReference, toReference } from '../../core/naming/reference.js';
-import type { SecretId } from '../../core/naming/secret-name.js';
-import type { SecretsProvider } from '../../core/providers/provider.js';
-import type { FieldPath, JsonObject } from '../../core/secrets/secrets-manager-types.js';
-import type { ChangeOutcome, FieldChange, SecretHolder, SecretHolderSource } from './migrate-types.js';
+import { omsmError } from '../../src/core/errors.js';
+import { parseReference, toReference } from '../../src/core/naming/reference.js';
+import type { SecretId } from '../../src/core/naming/secret-name.js';
+import type { SecretsProvider } from '../../src/core/providers/provider.js';
+import type { FieldPath, JsonObject } from '../../src/core/secrets/secrets-manager-types.js';
+import type {
+  ChangeOutcome,
+  FieldChange,
+  SecretHolder,
+  SecretHolderSource,
+} from '../../src/ops/migrate/migrate-types.js';
 
 export function fakeInline(): SecretsProvider {
   return {

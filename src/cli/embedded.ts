@@ -1,12 +1,16 @@
 /**
- * @module server/embedded
+ * @module cli/embedded
  *
  * The embedded default (`omsm serve --embedded`, what `npm start` runs): everything in one process
  * under one data directory (default `./data`), surviving restarts:
  * - SQLite at `<data>/omsm.db`;
  * - kube-emulator with its CA, kubeconfigs and state under `<data>/kube`;
- * - the kubernetes provider connecting as a ServiceAccount bound to exactly the seed's Role
- *   (create, get, update, delete on secrets), so the least-privilege setup is what runs.
+ * - the kubernetes provider connecting as a ServiceAccount bound to exactly the server's Role that
+ *   `omsm rbac` prints (create, get, update, delete on secrets), so the least-privilege setup is
+ *   what runs.
+ * It joins the emulator, the RBAC objects and the server's config, so it lives in cli (which may
+ * import anything), and `serve` imports it only for `--embedded`: a production server never loads
+ * the emulator.
  * The first start prints an admin token once; later starts say how to mint one.
  */
 import { mkdirSync } from 'node:fs';
@@ -14,9 +18,10 @@ import { join, resolve } from 'node:path';
 import type { OmsmConfig } from '../core/config/config-types.js';
 import { loadConfig } from '../core/config/load-config.js';
 import { type KubeEmulator, startEmulator } from '../emulator/index.js';
+import { RBAC_NAMES, rbacObjects } from '../ops/rbac/rbac-manifests.js';
 
 export const EMBEDDED_NAMESPACE = 'default';
-export const EMBEDDED_SA = 'openmetadata-secrets-sa';
+export const EMBEDDED_SA = RBAC_NAMES.serverSa;
 /** Set once the first admin token has been printed. */
 export const ADMIN_TOKEN_SHOWN = 'embedded.admin-token-shown';
 
@@ -26,26 +31,6 @@ export interface Embedded {
   readonly dataDir: string;
   readonly adminKubeconfig: string;
   close(): Promise<void>;
-}
-
-/** The seed's Role and RoleBinding (section 1) for the server's ServiceAccount. */
-function seedRbac(namespace: string): Record<string, unknown>[] {
-  return [
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: EMBEDDED_SA, namespace } },
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'Role',
-      metadata: { name: 'openmetadata-secrets-role', namespace },
-      rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['create', 'get', 'update', 'delete'] }],
-    },
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'RoleBinding',
-      metadata: { name: 'openmetadata-secrets-rb', namespace },
-      subjects: [{ kind: 'ServiceAccount', name: EMBEDDED_SA, namespace }],
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'openmetadata-secrets-role' },
-    },
-  ];
 }
 
 /**
@@ -63,7 +48,7 @@ export async function startEmbedded(options: {
   mkdirSync(kubeDir, { recursive: true });
   const emulator = await startEmulator({ dir: kubeDir, stateFile: join(kubeDir, 'state.json') });
   try {
-    await emulator.apply(seedRbac(EMBEDDED_NAMESPACE));
+    await emulator.apply(rbacObjects({ secretsNamespace: EMBEDDED_NAMESPACE }));
     const saKubeconfig = await emulator.writeServiceAccountKubeconfig(EMBEDDED_NAMESPACE, EMBEDDED_SA);
     const env = options.env ?? process.env;
     const loaded = loadConfig({

@@ -1,9 +1,9 @@
 /**
- * @module ingestion/test-support/fake-provider
+ * @module test/support/fake-read-only-provider
  * An in-memory read-only SecretsProvider for the resolver's unit tests: counts reads, can fail a
  * given name with any error, and can hold reads open to observe concurrency.
  */
-import type { SecretsProvider } from '../../core/providers/provider.js';
+import type { SecretsProvider } from '../../src/core/providers/provider.js';
 
 export class FakeProvider implements SecretsProvider {
   readonly name = 'kubernetes' as const;

@@ -1,5 +1,5 @@
 /**
- * @module ingestion/test-support/emulator-fixture
+ * @module test/support/ingestion-emulator-fixture
  *
  * Test support only (never imported by product code): a kube-emulator with a secrets namespace,
  * a get-only ingestion ServiceAccount (the seed's read-only Role), Secrets in the seed's format,
@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { type KubeEmulator, startEmulator } from '../../emulator/index.js';
+import { type KubeEmulator, startEmulator } from '../../src/emulator/index.js';
 
 export const SECRETS_NS = 'secrets';
 export const INGEST_SA = 'ingest';

@@ -1,5 +1,5 @@
 /**
- * @module test/kubernetes-support
+ * @module test/support/kubernetes-fixture
  * Shared set-up for the kubernetes provider's integration tests: a kube-emulator with the seed's
  * ServiceAccount, Role and RoleBinding in a secrets namespace, and a helper to open providers.
  */
@@ -7,8 +7,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmulator, type KubeEmulator } from '../src/emulator/index.js';
-import { createKubernetesProvider, type KubernetesProviderOptions } from '../src/kubernetes/index.js';
+import { startEmulator, type KubeEmulator } from '../../src/emulator/index.js';
+import { createKubernetesProvider, type KubernetesProviderOptions } from '../../src/kubernetes/index.js';
 
 export const NS = 'om-secrets';
 export const SA = 'openmetadata-secrets-sa';

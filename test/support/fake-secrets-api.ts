@@ -1,5 +1,5 @@
 /**
- * @module kubernetes/testing/fake-secrets-api
+ * @module test/support/fake-secrets-api
  *
  * An in-memory `SecretsApi` for unit tests (here and in ingestion/ops). It behaves like the API
  * server for what the port covers and throws real-shaped client-node `ApiException`s (raw Status
@@ -8,8 +8,8 @@
  * with the provider by accident. `fail` injects errors for the next calls; `calls` records verbs.
  */
 import { ApiException } from '@kubernetes/client-node';
-import type { SecretObject } from '../secret-format.js';
-import type { AccessReview, AccessReviewApi, SecretsApi } from '../secrets-api.js';
+import type { SecretObject } from '../../src/kubernetes/secret-format.js';
+import type { AccessReview, AccessReviewApi, SecretsApi } from '../../src/kubernetes/secrets-api.js';
 
 export type FakeVerb = 'get' | 'create' | 'update' | 'delete';
 

@@ -12,8 +12,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { loadSchemaRegistry, type JsonSchema, type SchemaNode } from '../src/core/schema/schema-registry.js';
-import type { FieldPath, JsonObject, JsonValue } from '../src/core/secrets/secrets-manager-types.js';
+import { loadSchemaRegistry, type JsonSchema, type SchemaNode } from './schema-registry.js';
+import type { FieldPath, JsonObject, JsonValue } from '../secrets/secrets-manager-types.js';
 
 const reg = loadSchemaRegistry();
 const NAMES = reg.names();

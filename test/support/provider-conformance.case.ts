@@ -1,5 +1,5 @@
 /**
- * @module core/providers/conformance.case
+ * @module test/support/provider-conformance.case
  *
  * The behaviour every SecretsProvider must show, as one table-driven suite that each provider's
  * tests run (in-memory and db here; kubernetes against the kube-emulator in its own area). A
@@ -9,10 +9,10 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { asOmsmError, type ErrorCode } from '../errors.js';
-import { isReference } from '../naming/reference.js';
-import { type SecretId, secretId } from '../naming/secret-name.js';
-import type { SecretsProvider } from './provider.js';
+import { asOmsmError, type ErrorCode } from '../../src/core/errors.js';
+import { isReference } from '../../src/core/naming/reference.js';
+import { type SecretId, secretId } from '../../src/core/naming/secret-name.js';
+import type { SecretsProvider } from '../../src/core/providers/provider.js';
 
 export interface OpenedProvider {
   readonly provider: SecretsProvider;

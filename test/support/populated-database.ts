@@ -5,21 +5,21 @@
  * (test/support/canary.ts), so the leak guard proves none is ever printed.
  */
 import { randomUUID } from 'node:crypto';
-import type { DatabaseConfiguration } from '../src/core/config/config-types.js';
-import { getAt } from '../src/core/masking/mask.js';
-import { createDbProvider } from '../src/core/providers/db-provider.js';
-import type { SecretsProvider } from '../src/core/providers/provider.js';
-import { loadSchemaRegistry } from '../src/core/schema/schema-registry.js';
-import { createSecretsManager } from '../src/core/secrets/secrets-manager.js';
-import type { JsonObject } from '../src/core/secrets/secrets-manager-types.js';
-import { openDatabase } from '../src/domain/db/database.js';
-import { EntityStore } from '../src/domain/db/entity-store.js';
-import { migrateToLatest } from '../src/domain/db/migrations.js';
-import { ConfigValidator } from '../src/domain/config-validator.js';
-import { createEntities, type NewEntity } from '../src/domain/entity-writer.js';
-import { PIPELINE_KIND, SERVICE_TYPES, serviceKind, USER_KIND } from '../src/domain/kinds.js';
-import { dbHolderSource } from '../src/ops/migrate/holders-db.js';
-import { canary } from './support/canary.js';
+import type { DatabaseConfiguration } from '../../src/core/config/config-types.js';
+import { getAt } from '../../src/core/masking/mask.js';
+import { createDbProvider } from '../../src/core/providers/db-provider.js';
+import type { SecretsProvider } from '../../src/core/providers/provider.js';
+import { loadSchemaRegistry } from '../../src/core/schema/schema-registry.js';
+import { createSecretsManager } from '../../src/core/secrets/secrets-manager.js';
+import type { JsonObject } from '../../src/core/secrets/secrets-manager-types.js';
+import { openDatabase } from '../../src/domain/db/database.js';
+import { EntityStore } from '../../src/domain/db/entity-store.js';
+import { migrateToLatest } from '../../src/domain/db/migrations.js';
+import { ConfigValidator } from '../../src/domain/config-validator.js';
+import { createEntities, type NewEntity } from '../../src/domain/entity-writer.js';
+import { PIPELINE_KIND, SERVICE_TYPES, serviceKind, USER_KIND } from '../../src/domain/kinds.js';
+import { dbHolderSource } from '../../src/ops/migrate/holders-db.js';
+import { canary } from './canary.js';
 
 export const FERNET_KEY = 'ihDpd4Cpz8vWcM0eNe3WGOK3TnZjhpF8ewVUlGP5pAM=';
 export const NAMING = { prefix: '', clusterName: 'openmetadata' };

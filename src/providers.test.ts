@@ -4,11 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { loadConfig } from '../src/core/config/load-config.js';
-import { asOmsmError } from '../src/core/errors.js';
-import { secretId } from '../src/core/naming/secret-name.js';
-import { InMemoryStore } from '../src/core/providers/in-memory-provider.js';
-import { openProvider } from '../src/providers.js';
+import { loadConfig } from './core/config/load-config.js';
+import { asOmsmError } from './core/errors.js';
+import { secretId } from './core/naming/secret-name.js';
+import { InMemoryStore } from './core/providers/in-memory-provider.js';
+import { openProvider } from './providers.js';
 
 const id = secretId({ prefix: '', clusterName: 'openmetadata' }, ['database', 'svc', 'password']);
 

@@ -5,12 +5,8 @@
  * that references them.
  */
 import { after, before } from 'node:test';
-import {
-  type IngestionFixture,
-  SECRETS_NS,
-  startIngestionFixture,
-} from '../src/ingestion/test-support/emulator-fixture.js';
-import { canary } from './support/canary.js';
+import { type IngestionFixture, SECRETS_NS, startIngestionFixture } from './ingestion-emulator-fixture.js';
+import { canary } from './canary.js';
 
 export const values = {
   'openmetadata-database-mysql-prod-password': canary(),

@@ -4,7 +4,7 @@
  * workflow, and a create-as-admin helper that asserts the 201.
  */
 import assert from 'node:assert/strict';
-import type { TestServer } from './server-helpers.js';
+import type { TestServer } from './test-server.js';
 
 export const SERVICES = '/api/v1/services/databaseServices';
 export const PIPELINES = '/api/v1/services/ingestionPipelines';

@@ -7,14 +7,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { OmsmError } from '../src/core/errors.js';
+import { OmsmError } from '../errors.js';
 import {
   childSecretName,
   isValidSecretName,
   type NamingContext,
   sanitizeName,
   secretId,
-} from '../src/core/naming/secret-name.js';
+} from './secret-name.js';
 
 const RUNS = 300;
 

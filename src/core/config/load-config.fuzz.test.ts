@@ -9,9 +9,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { loadConfig } from '../src/core/config/load-config.js';
-import { OmsmError } from '../src/core/errors.js';
-import { canary } from './support/canary.js';
+import { loadConfig } from './load-config.js';
+import { OmsmError } from '../errors.js';
+import { canary } from '../../../test/support/canary.js';
 
 const RUNS = 300;
 

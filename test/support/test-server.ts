@@ -6,16 +6,16 @@
 import type { TestContext } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
-import { loadConfig } from '../src/core/config/load-config.js';
-import { createLogger } from '../src/core/logging.js';
-import type { OmsmConfig } from '../src/core/config/config-types.js';
-import type { SecretsProvider } from '../src/core/providers/provider.js';
-import { createInMemoryProvider } from '../src/core/providers/in-memory-provider.js';
-import { loadSchemaRegistry } from '../src/core/schema/schema-registry.js';
-import { createSecretsManager } from '../src/core/secrets/secrets-manager.js';
-import { buildServer } from '../src/server/app.js';
-import { InstrumentedProvider } from '../src/server/instrumented-provider.js';
-import { freshDatabase, type DialectName } from './server-dialects.case.js';
+import { loadConfig } from '../../src/core/config/load-config.js';
+import { createLogger } from '../../src/core/logging.js';
+import type { OmsmConfig } from '../../src/core/config/config-types.js';
+import type { SecretsProvider } from '../../src/core/providers/provider.js';
+import { createInMemoryProvider } from '../../src/core/providers/in-memory-provider.js';
+import { loadSchemaRegistry } from '../../src/core/schema/schema-registry.js';
+import { createSecretsManager } from '../../src/core/secrets/secrets-manager.js';
+import { buildServer } from '../../src/server/app.js';
+import { InstrumentedProvider } from '../../src/server/instrumented-provider.js';
+import { freshDatabase, type DialectName } from './database-dialects.js';
 
 export interface TestServer {
   readonly app: FastifyInstance;
@@ -94,7 +94,7 @@ export async function buildTestServer(
 
 /** Starts a kube-emulator for a test file with the seed's Role bound to a ServiceAccount in each namespace. */
 export async function startTestEmulator(namespaces: readonly string[]) {
-  const { startEmulator } = await import('../src/emulator/index.js');
+  const { startEmulator } = await import('../../src/emulator/index.js');
   const emulator = await startEmulator({ namespaces });
   const kubeconfigs = new Map<string, string>();
   for (const ns of namespaces) {
@@ -121,7 +121,7 @@ export async function startTestEmulator(namespaces: readonly string[]) {
 
 /** The kubernetes provider as the ServiceAccount of `namespace`, with a short deadline for failure tests. */
 export async function kubeProvider(kubeconfigPath: string, namespace: string, requestDeadlineMs = 2000) {
-  const { createKubernetesProvider } = await import('../src/kubernetes/index.js');
+  const { createKubernetesProvider } = await import('../../src/kubernetes/index.js');
   return createKubernetesProvider({
     connection: { inCluster: false, kubeconfigPath, namespace },
     tags: {},

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { ApiException, KubeConfig } from '@kubernetes/client-node';
 import YAML from 'yaml';
-import type { KubeEmulator } from '../src/emulator/index.js';
+import type { KubeEmulator } from '../../src/emulator/index.js';
 
 export function kcFrom(path: string): KubeConfig {
   const kc = new KubeConfig();

@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { OmsmError } from '../src/core/errors.js';
-import { isReference, parseReference, REFERENCE_PREFIX, toReference } from '../src/core/naming/reference.js';
+import { OmsmError } from '../errors.js';
+import { isReference, parseReference, REFERENCE_PREFIX, toReference } from './reference.js';
 
 const RUNS = 300;
 

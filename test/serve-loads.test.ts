@@ -1,0 +1,87 @@
+/**
+ * A production `omsm serve` (the kubernetes provider against a kube-emulator this test starts, not
+ * `--embedded`) never loads the emulator nor its libraries (@peculiar/x509 for the PKI, protobufjs
+ * for the wire format): the real CLI runs with a module-recording hook, answers /healthz, stops,
+ * and the recorded module list is inspected.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, test } from 'node:test';
+import type { KubeEmulator } from '../src/emulator/index.js';
+import { OMSM_BIN } from './support/cli.js';
+import { scanOutput } from './support/leak-guard.js';
+import { NS, SA, startSeededEmulator, writeKubernetesConfig } from './kubernetes-support.js';
+
+const RECORDER = fileURLToPath(new URL('./support/record-modules.mjs', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'omsm-serve-loads-'));
+let emu: KubeEmulator;
+
+before(async () => {
+  emu = await startSeededEmulator();
+});
+after(async () => {
+  await emu?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs `omsm serve -c config` with the recorder until /healthz answers; returns what it loaded. */
+async function serveAndRecord(config: string): Promise<string[]> {
+  const record = join(dir, 'modules.txt');
+  const child = spawn(process.execPath, ['--import', RECORDER, OMSM_BIN, 'serve', '-c', config], {
+    env: {
+      ...process.env,
+      OMSM_RECORD_MODULES: record,
+      SERVER_PORT: '0',
+      DB_SCHEME: 'sqlite',
+      OM_DATABASE: join(dir, 'omsm.db'),
+      OMSM_LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    stdout += d;
+  });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    stderr += d;
+  });
+  const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+  try {
+    let url: string | undefined;
+    for (let i = 0; i < 600 && !url && child.exitCode === null; i++) {
+      url = /listening on (http:\/\/\S+)/.exec(stdout)?.[1];
+      if (!url) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(url, `serve did not start:\n${stderr}`);
+    const health = await fetch(`${url}/healthz`);
+    assert.equal(health.status, 200);
+    assert.match(stdout, new RegExp(`secrets: +kubernetes \\(namespace ${NS}`));
+  } finally {
+    child.kill('SIGTERM');
+  }
+  assert.equal(await exited, 0, stderr);
+  scanOutput('serve stdout/stderr', stdout + stderr);
+  return readFileSync(record, 'utf8').split('\n').filter(Boolean);
+}
+
+test('a production serve never loads the emulator, its PKI or its protobuf library', async () => {
+  const kubeconfig = await emu.writeServiceAccountKubeconfig(NS, SA);
+  const loaded = await serveAndRecord(writeKubernetesConfig(kubeconfig));
+  // The recorder works: the server, the kubernetes module and its client library were loaded.
+  assert.ok(loaded.some((m) => m.includes('/src/server/main.ts')), 'the server was recorded');
+  assert.ok(loaded.some((m) => m.includes('/src/kubernetes/module.ts')), 'the kubernetes module was recorded');
+  assert.ok(loaded.some((m) => m.includes('@kubernetes/client-node')), 'client-node was recorded');
+  const forbidden = loaded.filter(
+    (m) =>
+      m.includes('/src/emulator/') ||
+      m.includes('/src/cli/embedded.ts') ||
+      m.includes('@peculiar/x509') ||
+      m.includes('/protobufjs/'),
+  );
+  assert.deepEqual([...new Set(forbidden)], []);
+});
