@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { getOnlyRbac, seedSecret } from '../src/ingestion/test-support/emulator-fixture.js';
+import { getOnlyRbac, seedSecret } from '../test/support/ingestion-emulator-fixture.js';
 import type { BenchResult } from './bench-types.js';
 import { EmulatorThread } from './emulator-thread.js';
 

@@ -14,7 +14,7 @@ import { after, before, test } from 'node:test';
 import type { KubeEmulator } from '../src/emulator/index.js';
 import { OMSM_BIN } from './support/cli.js';
 import { scanOutput } from './support/leak-guard.js';
-import { NS, SA, startSeededEmulator, writeKubernetesConfig } from './kubernetes-support.js';
+import { NS, SA, startSeededEmulator, writeKubernetesConfig } from './support/kubernetes-fixture.js';
 
 const RECORDER = fileURLToPath(new URL('./support/record-modules.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'omsm-serve-loads-'));
@@ -73,13 +73,13 @@ test('a production serve never loads the emulator, its PKI or its protobuf libra
   const kubeconfig = await emu.writeServiceAccountKubeconfig(NS, SA);
   const loaded = await serveAndRecord(writeKubernetesConfig(kubeconfig));
   // The recorder works: the server, the kubernetes module and its client library were loaded.
-  assert.ok(loaded.some((m) => m.includes('/src/server/main.ts')), 'the server was recorded');
-  assert.ok(loaded.some((m) => m.includes('/src/kubernetes/module.ts')), 'the kubernetes module was recorded');
+  assert.ok(loaded.some((m) => /\/(src|dist)\/server\/main\.[jt]s$/.test(m)), 'the server was recorded');
+  assert.ok(loaded.some((m) => /\/(src|dist)\/kubernetes\/module\.[jt]s$/.test(m)), 'the kubernetes module was recorded');
   assert.ok(loaded.some((m) => m.includes('@kubernetes/client-node')), 'client-node was recorded');
   const forbidden = loaded.filter(
     (m) =>
-      m.includes('/src/emulator/') ||
-      m.includes('/src/cli/embedded.ts') ||
+      /\/(src|dist)\/emulator\//.test(m) ||
+      /\/(src|dist)\/cli\/embedded\.[jt]s$/.test(m) ||
       m.includes('@peculiar/x509') ||
       m.includes('/protobufjs/'),
   );
