@@ -64,7 +64,10 @@ function paired(a: () => number, b: () => number, runs = RUNS): { a: number; b: 
 const round = (n: number): number => Math.round(n * 10) / 10;
 
 /** Starts `omsm serve`, returns ms until /healthz answers 200 and the RSS (MiB) at that moment. */
-async function serveOnce(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; rss: number }> {
+async function serveOnce(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ ms: number; rss: number }> {
   const t0 = performance.now();
   const child = spawn(process.execPath, args, { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -206,7 +209,8 @@ export async function run(): Promise<BenchResult[]> {
     const bMs = median(b.map((x) => x.ms));
     const aRss = median(a.map((x) => x.rss));
     const bRss = median(b.map((x) => x.rss));
-    const note = 'baseline: the same serve through tsx (node --import tsx src/cli/main.ts), as before the build';
+    const note =
+      'baseline: the same serve through tsx (node --import tsx src/cli/main.ts), as before the build';
     rows.push(
       {
         area: 'cold start',

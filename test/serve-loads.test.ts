@@ -73,9 +73,18 @@ test('a production serve never loads the emulator, its PKI or its protobuf libra
   const kubeconfig = await emu.writeServiceAccountKubeconfig(NS, SA);
   const loaded = await serveAndRecord(writeKubernetesConfig(kubeconfig));
   // The recorder works: the server, the kubernetes module and its client library were loaded.
-  assert.ok(loaded.some((m) => /\/(src|dist)\/server\/main\.[jt]s$/.test(m)), 'the server was recorded');
-  assert.ok(loaded.some((m) => /\/(src|dist)\/kubernetes\/module\.[jt]s$/.test(m)), 'the kubernetes module was recorded');
-  assert.ok(loaded.some((m) => m.includes('@kubernetes/client-node')), 'client-node was recorded');
+  assert.ok(
+    loaded.some((m) => /\/(src|dist)\/server\/main\.[jt]s$/.test(m)),
+    'the server was recorded',
+  );
+  assert.ok(
+    loaded.some((m) => /\/(src|dist)\/kubernetes\/module\.[jt]s$/.test(m)),
+    'the kubernetes module was recorded',
+  );
+  assert.ok(
+    loaded.some((m) => m.includes('@kubernetes/client-node')),
+    'client-node was recorded',
+  );
   const forbidden = loaded.filter(
     (m) =>
       /\/(src|dist)\/emulator\//.test(m) ||
