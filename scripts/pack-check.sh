@@ -56,7 +56,7 @@ JSON
 "$node_bin" node_modules/.bin/tsc -p .
 
 # serve --embedded: SQLite and kube-emulator in process, up to a ready /healthz.
-TMPDIR="$work" "$node_bin" "$omsm" serve --embedded --data-dir "$work/data" --port 0 >"$work/serve.out" 2>&1 &
+OMSM_DEBUG=1 TMPDIR="$work" "$node_bin" "$omsm" serve --embedded --data-dir "$work/data" --port 0 >"$work/serve.out" 2>&1 &
 serve_pid=$!
 url=""
 for _ in $(seq 1 300); do
