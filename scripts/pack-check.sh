@@ -9,7 +9,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 node_bin="$(command -v "${1:-node}")"
 node_dir="$(dirname "$node_bin")"
-export PATH="$node_dir:$PATH"   # npm's install scripts (node-gyp) build for this Node
+export PATH="$node_dir:$PATH"
+# npm itself runs on this Node, so its install scripts (node-gyp) build better-sqlite3 for its ABI.
+npm_cli="$(dirname "$(readlink -f "$(command -v npm)")")/npm-cli.js"
+npm() { "$node_bin" "$npm_cli" "$@"; }
 echo "pack-check: $("$node_bin" --version)"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/omsm-pack-XXXXXX")"
