@@ -289,47 +289,91 @@ describe('service lifecycle details', () => {
   });
 });
 
-describe('references typed in by users', () => {
-  test('a secret: value points at an existing Secret, is kept with no write, and is never deleted', async (t) => {
+describe('secret: references sent by clients (confused deputy, SECURITY.md)', () => {
+  const FIELD = 'connection.config.authType.password';
+
+  for (const [label, ref] of [
+    ['a Secret of another application', 'secret:unrelated-app-db'],
+    ["another service's own Secret", 'secret:openmetadata-database-a-authtype-password'],
+  ] as const) {
+    test(`${label} is refused with a 400 naming the field, and nothing is written`, async (t) => {
+      const s = await buildTestServer(t);
+      const mem = (s.provider.inner as InMemoryProvider).backing;
+      const theirs = canary();
+      mem.putForeign(ref.slice('secret:'.length), theirs);
+      const writes = mem.writes;
+      const res = await s.app.inject({
+        method: 'POST',
+        url: URL,
+        headers: s.admin,
+        payload: {
+          ...mysqlService('by_ref', ref),
+          connection: {
+            config: { ...mysqlService('by_ref', ref).connection.config, hostPort: 'attacker:3306' },
+          },
+        },
+      });
+      assert.equal(res.statusCode, 400, res.body);
+      assert.equal(res.json().code, 'OMSM_ERR_SECRET_FOREIGN_REFERENCE');
+      assert.match(res.json().message, new RegExp(FIELD.replaceAll('.', '\\.')));
+      assert.equal(mem.writes, writes);
+      assert.equal(await s.app.store.findByName('databaseService', 'by_ref'), undefined);
+      assert.equal(mem.peek(ref.slice('secret:'.length)), theirs);
+
+      // The same reference slipped into an existing service by PUT or PATCH is refused too.
+      const created = await s.app.inject({
+        method: 'POST',
+        url: URL,
+        headers: s.admin,
+        payload: mysqlService('victim', canary()),
+      });
+      assert.equal(created.statusCode, 201, created.body);
+      const before = await s.app.store.findByName('databaseService', 'victim');
+      const patch = await s.app.inject({
+        method: 'PATCH',
+        url: `${URL}/${created.json().id}`,
+        headers: { ...s.admin, 'content-type': 'application/json-patch+json' },
+        payload: [{ op: 'replace', path: '/connection/config/authType/password', value: ref }],
+      });
+      assert.equal(patch.statusCode, 400, patch.body);
+      const put = await s.app.inject({
+        method: 'PUT',
+        url: URL,
+        headers: s.admin,
+        payload: mysqlService('victim', ref),
+      });
+      assert.equal(put.statusCode, 400, put.body);
+      const after = await s.app.store.findByName('databaseService', 'victim');
+      assert.deepEqual(after!.doc, before!.doc);
+    });
+  }
+
+  test("the field's own reference and the mask round-trip and keep the stored value", async (t) => {
     const s = await buildTestServer(t);
     const mem = (s.provider.inner as InMemoryProvider).backing;
-    const theirs = canary();
-    mem.putForeign('team-mysql-password', theirs);
-    const writes = mem.writes;
-    const res = await s.app.inject({
+    const pw = canary();
+    const created = await s.app.inject({
       method: 'POST',
       url: URL,
       headers: s.admin,
-      payload: mysqlService('by_ref', 'secret:team-mysql-password'),
+      payload: mysqlService('own', pw),
     });
-    assert.equal(res.statusCode, 201, res.body);
+    assert.equal(created.statusCode, 201, created.body);
+    const own = 'secret:openmetadata-database-own-authtype-password';
+    const writes = mem.writes;
+    for (const value of [own, MASK]) {
+      const put = await s.app.inject({
+        method: 'PUT',
+        url: URL,
+        headers: s.admin,
+        payload: mysqlService('own', value),
+      });
+      assert.equal(put.statusCode, 200, put.body);
+    }
     assert.equal(mem.writes, writes);
-    // a PUT without connection keeps the stored one
-    const put = await s.app.inject({
-      method: 'PUT',
-      url: URL,
-      headers: s.admin,
-      payload: { name: 'by_ref', serviceType: 'Mysql', description: 'x' },
-    });
-    assert.equal(put.statusCode, 200, put.body);
-    const row = await s.app.store.findByName('databaseService', 'by_ref');
-    assert.match(JSON.stringify(row!.doc), /secret:team-mysql-password/);
-    // clearing the field drops the reference but leaves their Secret alone
-    const clear = await s.app.inject({
-      method: 'PATCH',
-      url: `${URL}/${res.json().id}`,
-      headers: { ...s.admin, 'content-type': 'application/json-patch+json' },
-      payload: [{ op: 'replace', path: '/connection/config/authType/password', value: '' }],
-    });
-    assert.equal(clear.statusCode, 200, clear.body);
-    assert.equal(mem.peek('team-mysql-password'), theirs);
-    const hard = await s.app.inject({
-      method: 'DELETE',
-      url: `${URL}/${res.json().id}?hardDelete=true`,
-      headers: s.admin,
-    });
-    assert.equal(hard.statusCode, 200);
-    assert.equal(mem.peek('team-mysql-password'), theirs);
+    const row = await s.app.store.findByName('databaseService', 'own');
+    assert.match(JSON.stringify(row!.doc), new RegExp(own));
+    assert.ok(mem.peek('openmetadata-database-own-authtype-password') === pw);
   });
 });
 

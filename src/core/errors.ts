@@ -115,6 +115,12 @@ export const ERRORS = {
     1,
     'The Secret exists but is not managed by omsm for this id; rename the entity or remove the foreign Secret yourself.',
   ),
+  OMSM_ERR_SECRET_FOREIGN_REFERENCE: spec(
+    'invalid',
+    400,
+    2,
+    "Send the password itself (omsm stores it in the field's own Secret), or the mask to keep the stored value; a reference to another Secret is never stored.",
+  ),
   OMSM_ERR_SECRET_CONFLICT: spec('conflict', 409, 1, 'Another writer changed the Secret; retry the request.'),
   OMSM_ERR_SECRET_TOO_LARGE: spec(
     'invalid',

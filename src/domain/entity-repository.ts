@@ -14,6 +14,7 @@ import {
   deleteSecretsOf,
   hardDeleteEntity,
   updateEntity,
+  type UpdateBuild,
   type WriterContext,
 } from './entity-writer.js';
 import type { EntityKind } from './kinds.js';
@@ -29,10 +30,8 @@ export interface EntityRepository {
   list(options: ListOptions): Promise<Page>;
   /** Stores the secrets of `doc`, then inserts it. @throws see createEntities. */
   create(name: string, doc: JsonObject): Promise<StoredEntity>;
-  update(
-    current: StoredEntity,
-    build: (cur: StoredEntity) => { doc: JsonObject; deleted?: boolean },
-  ): Promise<StoredEntity>;
+  /** Replaces the entity by `build(current)`, re-run on a fresh row after a race. @throws see updateEntity. */
+  update(current: StoredEntity, build: UpdateBuild): Promise<StoredEntity>;
   /** Marks deleted; secrets are kept so a restore brings the entity back whole. */
   softDelete(current: StoredEntity): Promise<StoredEntity>;
   /** Removes the secrets, then the row. */

@@ -4,36 +4,33 @@
  * The write path every entity shares, in the order that keeps the database and the secrets
  * provider consistent:
  *
- * 1. validate every config against its schema (nothing written yet);
- * 2. store the secrets (`SecretsManager.encrypt`, hint `new` on create, `existing` on update);
+ * 1. validate every config against its schema, and plan each config's secrets (core's write plan:
+ *    refused stored forms and masks with nothing to keep fail here, with nothing written);
+ * 2. apply the plans (the provider stores the values);
  * 3. write the row(s) in one transaction (conditional on the row version for updates);
- * 4. if 3 fails, undo 2: delete the Secrets this request created and, on updates, write back the
- *    previous values of Secrets it overwrote (read before step 2). A stale version (another request
- *    or server process changed the row meanwhile) re-runs the whole update on a fresh read;
- * 5. only after the row is committed, delete the Secrets of fields the update cleared, so a failed
- *    update never leaves the old row pointing at a deleted Secret.
+ * 4. if 3 fails, undo the plans: delete the Secrets this request created and, on updates, write
+ *    back the previous values of Secrets it overwrote. A stale version (another request or server
+ *    process changed the row meanwhile) re-runs the whole update on a fresh read, with a short
+ *    jittered pause, up to MAX_RACES times: this is the one retry loop for row races;
+ * 5. only after the row is committed, commit the plans: delete the Secrets of fields the update
+ *    cleared, so a failed update never leaves the old row pointing at a deleted Secret.
  *
  * If even the undo fails (the provider went away between 2 and 4) the leftovers are logged by name
  * and `omsm secrets orphans` finds them; the API answers with the original error.
  */
 import { asOmsmError, omsmError } from '../core/errors.js';
 import type { Logger } from '../core/logging.js';
-import type { NamingContext } from '../core/naming/secret-name.js';
 import type { JsonObject, SecretsManager } from '../core/secrets/secrets-manager-types.js';
 import type { EntityStore, StoredEntity } from './db/entity-store.js';
-import { isStale } from './db/entity-store.js';
+import { isStale, staleConflict } from './db/entity-store.js';
 import type { ConfigValidator } from './config-validator.js';
 import { configAt, type EntityKind, type SecretSlot, withConfigAt } from './kinds.js';
-import { getAt, type Owned, ownSecret, planClears, type Touch, touches, undo } from './secret-bookkeeping.js';
-
-export { getAt };
+import type { WritePlan, WritePlanOptions } from '../core/secrets/write-plan.js';
 
 export interface WriterContext {
   readonly store: EntityStore;
   readonly secrets: SecretsManager;
   readonly validator: ConfigValidator;
-  /** prefix and clusterName: to know, before writing, which Secret names a write will touch. */
-  readonly naming: NamingContext;
   readonly log?: Pick<Logger, 'warn' | 'error'>;
 }
 
@@ -45,7 +42,8 @@ export interface NewEntity {
   readonly doc: JsonObject;
 }
 
-const MAX_ATTEMPTS = 5;
+/** Fresh reads and re-applications before a contended update gives up with 409. */
+const MAX_RACES = 10;
 
 /** Validates every secret-holding config of `doc`. @throws OmsmError API_INVALID. */
 export function validateSlots(
@@ -61,17 +59,63 @@ export function validateSlots(
   return slots;
 }
 
+/** The configs of a document, each with its write plan over the previous document's. */
+interface PlannedSlot {
+  readonly slot: SecretSlot;
+  readonly plan: WritePlan;
+}
+
+function planOptions(ctx: WriterContext, slot: SecretSlot, hint: 'new' | 'existing'): WritePlanOptions {
+  return {
+    hint,
+    at: slot.pointer.join('.'),
+    onLeftover: (err, secretName, what) =>
+      ctx.log?.[what === 'delete' ? 'warn' : 'error'](
+        { err, secretName },
+        what === 'delete'
+          ? 'could not delete a secret; it is left as an orphan'
+          : 'could not write back a secret after a failed request',
+      ),
+  };
+}
+
+/** Applies every plan in order and returns the document to persist. */
+async function applyAll(doc: JsonObject, planned: readonly PlannedSlot[]): Promise<JsonObject> {
+  let out = doc;
+  for (const { slot, plan } of planned) out = withConfigAt(out, slot.pointer, await plan.apply());
+  return out;
+}
+
+async function undoAll(planned: readonly PlannedSlot[]): Promise<void> {
+  for (const { plan } of planned) await plan.undo();
+}
+
+async function commitAll(planned: readonly PlannedSlot[]): Promise<void> {
+  for (const { plan } of planned) await plan.commit();
+}
+
 /**
  * Inserts entities (one transaction) after storing their secrets; on any failure deletes the
  * secrets this request created.
- * @throws OmsmError API_INVALID (nothing written), API_CONFLICT (name taken; checked before any
- *   secret is written), SECRET_* from the provider, DB_UNAVAILABLE.
+ * @throws OmsmError API_INVALID, SECRET_INVALID, SECRET_FOREIGN_REFERENCE (nothing written),
+ *   API_CONFLICT (name taken; checked before any secret is written), SECRET_* from the provider,
+ *   DB_UNAVAILABLE.
  */
 export async function createEntities(
   ctx: WriterContext,
   items: readonly NewEntity[],
 ): Promise<StoredEntity[]> {
-  const slotsOf = items.map((it) => validateSlots(ctx, it.kind, it.doc, it.name));
+  const plans = items.map((it) =>
+    validateSlots(ctx, it.kind, it.doc, it.name).map((slot) => ({
+      slot,
+      plan: ctx.secrets.planWrite(
+        slot.scope,
+        configAt(it.doc, slot.pointer)!,
+        undefined,
+        planOptions(ctx, slot, 'new'),
+      ),
+    })),
+  );
   // A name already taken must fail before its secrets (same names as the existing entity's) are
   // touched; the unique key still catches a concurrent create (see the conflict note below).
   for (const it of items) {
@@ -81,17 +125,10 @@ export async function createEntities(
       });
     }
   }
-  const touched: Touch[] = [];
+  const all = plans.flat();
   try {
     const rows: StoredEntity[] = [];
     for (const [i, it] of items.entries()) {
-      let doc = it.doc;
-      for (const slot of slotsOf[i]!) {
-        const config = configAt(doc, slot.pointer)!;
-        touched.push(...touches(ctx, slot, config, undefined));
-        const res = await ctx.secrets.encrypt(slot.scope, config, undefined, { hint: 'new' });
-        doc = withConfigAt(doc, slot.pointer, res.config);
-      }
       const now = Date.now();
       rows.push({
         id: it.id,
@@ -100,7 +137,7 @@ export async function createEntities(
         version: 1,
         deleted: false,
         updatedAt: now,
-        doc,
+        doc: await applyAll(it.doc, plans[i]!),
       });
     }
     await ctx.store.transaction(async (tx) => {
@@ -110,14 +147,19 @@ export async function createEntities(
   } catch (err) {
     // A unique violation here means a concurrent create of the same name won the race: its row
     // references these very Secret names, so they are left in place.
-    if (asOmsmError(err)?.code !== 'OMSM_ERR_API_CONFLICT') await undo(ctx, touched);
+    if (asOmsmError(err)?.code !== 'OMSM_ERR_API_CONFLICT') await undoAll(all);
     throw err;
   }
 }
 
+/** What an update wants the row to become, built from the row as it is now. */
+export type UpdateBuild = (
+  current: StoredEntity,
+) => { doc: JsonObject; deleted?: boolean } | Promise<{ doc: JsonObject; deleted?: boolean }>;
+
 /**
  * Replaces an entity by `build(current)` (the masked or plain document the client wants),
- * re-running on a fresh read when another writer changed the row meanwhile.
+ * re-running `build` on a fresh read when another writer changed the row meanwhile.
  * @throws OmsmError API_NOT_FOUND when the entity vanished, API_CONFLICT after repeated races, and
  *   what createEntities throws.
  */
@@ -125,16 +167,19 @@ export async function updateEntity(
   ctx: WriterContext,
   kind: EntityKind,
   current: StoredEntity,
-  build: (current: StoredEntity) => { doc: JsonObject; deleted?: boolean },
+  build: UpdateBuild,
 ): Promise<StoredEntity> {
   let cur = current;
-  for (let attempt = 1; ; attempt++) {
-    const next = build(cur);
+  for (let attempt = 0; ; attempt++) {
+    const next = await build(cur);
     try {
       return await updateOnce(ctx, kind, cur, next.doc, next.deleted ?? cur.deleted);
     } catch (err) {
-      if (!isStale(err) || attempt >= MAX_ATTEMPTS) throw err;
-      const fresh = await ctx.store.findById(cur.kind, cur.id);
+      if (!isStale(err)) throw err;
+      if (attempt >= MAX_RACES) throw staleConflict(cur.kind, cur.name);
+      // Jittered pause so replicas racing on one row do not collide in lockstep.
+      await new Promise((r) => setTimeout(r, Math.random() * 10 * (attempt + 1)));
+      const fresh = await ctx.store.findById(cur.kind, cur.id, 'all');
       if (!fresh) throw omsmError('OMSM_ERR_API_NOT_FOUND', `${cur.kind} "${cur.name}" not found`);
       cur = fresh;
     }
@@ -149,51 +194,31 @@ async function updateOnce(
   deleted: boolean,
 ): Promise<StoredEntity> {
   const slots = validateSlots(ctx, kind, nextDoc, cur.name);
-  const touched: Touch[] = [];
-  const clearLater: Owned[] = [];
-  let doc = nextDoc;
+  const planned: PlannedSlot[] = slots.map((slot) => ({
+    slot,
+    plan: ctx.secrets.planWrite(
+      slot.scope,
+      configAt(nextDoc, slot.pointer)!,
+      configAt(cur.doc, slot.pointer),
+      planOptions(ctx, slot, 'existing'),
+    ),
+  }));
+  // Secrets of a slot that disappeared entirely (its config removed from the document).
+  for (const old of kind.slots(cur.doc, cur.name)) {
+    if (!slots.some((s) => s.pointer.join('.') === old.pointer.join('.'))) {
+      planned.push({ slot: old, plan: ctx.secrets.planRemoval(old.scope, configAt(cur.doc, old.pointer)!) });
+    }
+  }
+  let updated: StoredEntity;
   try {
-    for (const slot of slots) {
-      const next = configAt(doc, slot.pointer)!;
-      const prev = configAt(cur.doc, slot.pointer);
-      let prevForEncrypt: JsonObject | undefined = prev;
-      if (prev && !ctx.secrets.provider.inline) {
-        const plan = planClears(ctx, slot, prev, next);
-        clearLater.push(...plan.cleared);
-        prevForEncrypt = plan.previousWithoutCleared;
-        for (const t of touches(ctx, slot, next, prev)) {
-          // Read what an overwritten Secret holds now, to write it back if the row update fails.
-          if (t.restore) t.restore.value = await ctx.secrets.provider.get(t.stored);
-          touched.push(t);
-        }
-      }
-      const res = await ctx.secrets.encrypt(slot.scope, next, prevForEncrypt, { hint: 'existing' });
-      doc = withConfigAt(doc, slot.pointer, res.config);
-    }
-    // Secrets of a slot that disappeared entirely (its config removed from the document).
-    for (const old of kind.slots(cur.doc, cur.name)) {
-      if (!slots.some((s) => s.pointer.join('.') === old.pointer.join('.'))) {
-        const prev = configAt(cur.doc, old.pointer)!;
-        for (const p of ctx.secrets.passwordPaths(old.scope.schema, prev)) {
-          const own = ownSecret(ctx, old, p, getAt(prev, p));
-          if (own) clearLater.push(own);
-        }
-      }
-    }
-    const updated = await ctx.store.update(cur, { name: cur.name, deleted, doc, updatedAt: Date.now() });
-    for (const { stored, id } of clearLater) {
-      await ctx.secrets.provider.delete(stored, id).catch((err: unknown) => {
-        ctx.log?.warn(
-          { err, secretName: stored },
-          'could not delete a cleared secret; it is left as an orphan',
-        );
-      });
-    }
-    return updated;
+    const doc = await applyAll(nextDoc, planned);
+    updated = await ctx.store.update(cur, { name: cur.name, deleted, doc, updatedAt: Date.now() });
   } catch (err) {
-    await undo(ctx, touched);
+    await undoAll(planned);
     throw err;
   }
+  await commitAll(planned);
+  return updated;
 }
 
 /**
@@ -210,10 +235,10 @@ export async function hardDeleteEntity(
   await ctx.store.remove(current);
 }
 
-/** Deletes every secret an entity's stored document points at. */
+/** Deletes every secret of its own that an entity's stored document points at. */
 export async function deleteSecretsOf(ctx: WriterContext, kind: EntityKind, e: StoredEntity): Promise<void> {
   for (const slot of kind.slots(e.doc, e.name)) {
     const cfg = configAt(e.doc, slot.pointer);
-    if (cfg) await ctx.secrets.deleteAll(slot.scope, cfg);
+    if (cfg) await ctx.secrets.planRemoval(slot.scope, cfg).commit();
   }
 }

@@ -12,7 +12,7 @@ import type { JsonObject, JsonValue, SecretsManager } from '../core/secrets/secr
 import { MASK } from '../core/secrets/secrets-manager-types.js';
 import type { Role } from './auth/jwt.js';
 import type { StoredEntity } from '../domain/db/entity-store.js';
-import { getAt } from '../domain/entity-writer.js';
+import { getAt } from '../core/masking/mask.js';
 import { configAt, type EntityKind, withConfigAt } from '../domain/kinds.js';
 
 /** Upstream's entity version is a decimal that grows by 0.1 per change; ours maps the row version. */

@@ -92,7 +92,9 @@ test('any parts: a valid DNS-1123 subdomain of at most 253 characters, or OMSM_E
     }),
     { numRuns: RUNS },
   );
-  assert.ok(named > RUNS / 4, `only ${named} names built`);
+  // Guards against a vacuous pass; about a third of random part lists build a name, and a run of
+  // 300 was seen as low as 69, so the floor sits well below that.
+  assert.ok(named > RUNS / 8, `only ${named} names built`);
 });
 
 test('distinct part lists under one context differ in id (ids are unique per secret)', () => {

@@ -4,7 +4,8 @@
  * The entity-level contract on top of a SecretsProvider: which fields of a connection config are
  * passwords (from its JSON Schema), and how they are stored, masked, resolved and deleted.
  */
-import type { SecretsProvider, StoreOptions } from '../providers/provider.js';
+import type { SecretsProvider } from '../providers/provider.js';
+import type { WritePlan, WritePlanOptions } from './write-plan.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
 export interface JsonObject {
@@ -28,15 +29,6 @@ export interface EntityScope {
   readonly schema: string;
 }
 
-export interface EncryptResult {
-  /** The config to persist: password fields hold stored forms. */
-  readonly config: JsonObject;
-  /** Stored forms written by this call (for compensation if the database write then fails). */
-  readonly written: readonly string[];
-  /** Stored forms of secrets this call deleted (fields cleared). */
-  readonly deleted: readonly string[];
-}
-
 export interface SecretsManager {
   readonly provider: SecretsProvider;
 
@@ -44,17 +36,20 @@ export interface SecretsManager {
   passwordPaths(schema: string, config: JsonObject): FieldPath[];
 
   /**
-   * Stores every password field of `config` and replaces it by its stored form. With `previous`
-   * (the currently stored config): a field that holds MASK keeps the previous stored form; a field
-   * cleared (empty/null/absent) deletes its previous secret; a value already `secret:...` is kept
-   * with no backend call. Throws before writing anything when the config itself is invalid.
+   * Plans writing `config` (what a client sent, plain or masked) over `previous` (the stored config,
+   * absent on create): see core/secrets/write-plan. A field holding MASK keeps its stored form; a
+   * cleared field (empty, null, absent) releases its Secret on commit; a stored form is accepted
+   * only when it is the field's own. Throws before any backend call when the config is refused.
    */
-  encrypt(
+  planWrite(
     scope: EntityScope,
     config: JsonObject,
     previous?: JsonObject,
-    options?: StoreOptions,
-  ): Promise<EncryptResult>;
+    options?: WritePlanOptions,
+  ): WritePlan;
+
+  /** Plans deleting every Secret of the entity's own that a stored config points at (commit deletes). */
+  planRemoval(scope: EntityScope, stored: JsonObject): WritePlan;
 
   /** Server view: Fernet stored forms (db) decrypted; `secret:` references left as they are. */
   decrypt(scope: EntityScope, stored: JsonObject): Promise<JsonObject>;
@@ -64,7 +59,4 @@ export interface SecretsManager {
 
   /** API view: every password field replaced by MASK. Pure. */
   mask(scope: EntityScope, config: JsonObject): JsonObject;
-
-  /** Deletes every secret an entity's stored config points at. Idempotent. */
-  deleteAll(scope: EntityScope, stored: JsonObject): Promise<void>;
 }

@@ -6,7 +6,7 @@ import { createInMemoryProvider, InMemoryStore } from '../providers/in-memory-pr
 import { loadSchemaRegistry } from '../schema/schema-registry.js';
 import { isOmsmErrorCode } from '../../../test/support/assert-error-code.js';
 import { createSecretsManager } from './secrets-manager.js';
-import { type JsonObject, MASK } from './secrets-manager-types.js';
+import { type EntityScope, type JsonObject, MASK, type SecretsManager } from './secrets-manager-types.js';
 
 const schemas = loadSchemaRegistry();
 const naming = { prefix: '', clusterName: 'openmetadata' };
@@ -22,18 +22,25 @@ function memory() {
 const mysql = (password: unknown): JsonObject =>
   ({ username: 'u', hostPort: 'h:3306', authType: { password } }) as JsonObject;
 
-test('encrypt stores each password field under its id and keeps the reference', async () => {
+/** Plans, applies and commits one write, as the entity writer does around a committed row. */
+async function write(sm: SecretsManager, scope: EntityScope, config: JsonObject, previous?: JsonObject) {
+  const plan = sm.planWrite(scope, config, previous);
+  const out = await plan.apply();
+  await plan.commit();
+  return { config: out };
+}
+
+test('a write stores each password field under its id and keeps the reference', async () => {
   const { sm, store } = memory();
-  const r = await sm.encrypt(svc, mysql('p1'));
+  const r = await write(sm, svc, mysql('p1'));
   assert.deepEqual(r.config, mysql(REF));
-  assert.deepEqual(r.written, [REF]);
-  assert.deepEqual(r.deleted, []);
   assert.ok(store.peek('openmetadata-database-my-service-authtype-password') === 'p1');
 });
 
 test('bot JWT goes to openmetadata-bot-<bot>-config-jwttoken', async () => {
   const { sm } = memory();
-  const r = await sm.encrypt(
+  const r = await write(
+    sm,
     { parts: ['bot', 'ingestion-bot'], schema: 'AuthenticationMechanism' },
     { authType: 'JWT', config: { JWTToken: 'jwt', JWTTokenExpiry: 'Unlimited' } },
   );
@@ -45,18 +52,17 @@ test('bot JWT goes to openmetadata-bot-<bot>-config-jwttoken', async () => {
 
 test('the mask sent back keeps the stored value with no write', async () => {
   const { sm, store } = memory();
-  const first = await sm.encrypt(svc, mysql('p1'));
+  const first = await write(sm, svc, mysql('p1'));
   const writes = store.writes;
-  const second = await sm.encrypt(svc, mysql(MASK), first.config);
+  const second = await write(sm, svc, mysql(MASK), first.config);
   assert.deepEqual(second.config, first.config);
-  assert.deepEqual(second.written, []);
   assert.equal(store.writes, writes);
 });
 
 test('the mask with nothing stored is refused before any write', async () => {
   const { sm, store } = memory();
   await assert.rejects(
-    sm.encrypt(svc, { ...mysql(MASK), sslConfig: { sslKey: 'k' } }),
+    write(sm, svc, { ...mysql(MASK), sslConfig: { sslKey: 'k' } }),
     isOmsmErrorCode('OMSM_ERR_SECRET_INVALID'),
   );
   assert.equal(store.entries.size, 0);
@@ -65,45 +71,98 @@ test('the mask with nothing stored is refused before any write', async () => {
 for (const cleared of [null, '']) {
   test(`clearing with ${JSON.stringify(cleared)} deletes the secret and stores null`, async () => {
     const { sm, store } = memory();
-    const first = await sm.encrypt(svc, mysql('p1'));
-    const r = await sm.encrypt(svc, mysql(cleared), first.config);
+    const first = await write(sm, svc, mysql('p1'));
+    const r = await write(sm, svc, mysql(cleared), first.config);
     assert.equal((r.config.authType as JsonObject).password, null);
-    assert.deepEqual(r.deleted, [REF]);
     assert.equal(store.entries.size, 0);
   });
 }
 
 test('a field absent from the update deletes its previous secret', async () => {
   const { sm, store } = memory();
-  const first = await sm.encrypt(svc, { ...mysql('p1'), sslConfig: { sslKey: 'k' } });
+  const first = await write(sm, svc, { ...mysql('p1'), sslConfig: { sslKey: 'k' } });
   assert.equal(store.entries.size, 2);
-  const r = await sm.encrypt(svc, mysql(MASK), first.config);
-  assert.deepEqual(r.deleted, ['secret:openmetadata-database-my-service-sslconfig-sslkey']);
+  const r = await write(sm, svc, mysql(MASK), first.config);
+  assert.equal(store.peek('openmetadata-database-my-service-sslconfig-sslkey'), undefined);
+  assert.equal((r.config.sslConfig as JsonObject | undefined)?.sslKey, undefined);
   assert.equal(store.entries.size, 1);
 });
 
-test('a secret: value is kept with no backend call', async () => {
+test("the field's own reference sent back is kept with no backend call", async () => {
   const { sm, store } = memory();
-  const r = await sm.encrypt(svc, mysql('secret:my-own-secret'));
-  assert.equal((r.config.authType as JsonObject).password, 'secret:my-own-secret');
+  const r = await write(sm, svc, mysql(REF));
+  assert.equal((r.config.authType as JsonObject).password, REF);
   assert.equal(store.writes, 0);
-  assert.deepEqual(r.written, []);
 });
 
-test("clearing a user's own reference never deletes their Secret", async () => {
+for (const foreign of ['secret:unrelated-app-db', 'secret:openmetadata-database-other-authtype-password']) {
+  test(`a reference to another Secret (${foreign}) is refused before any backend call`, async () => {
+    const { sm, store } = memory();
+    assert.throws(
+      () => sm.planWrite(svc, mysql(foreign)),
+      (err: Error & { details?: { path?: string } }) => {
+        isOmsmErrorCode('OMSM_ERR_SECRET_FOREIGN_REFERENCE')(err);
+        assert.equal(err.details?.path, 'authType.password');
+        return true;
+      },
+    );
+    assert.equal(store.writes, 0);
+  });
+}
+
+test("a fernet: value is kept only when it is the field's current stored form", async () => {
+  const provider = createDbProvider({ fernetKey: Fernet.generateKey() });
+  const sm = createSecretsManager({ provider, naming, schemas });
+  const { config } = await write(sm, svc, mysql('p1'));
+  const other = await write(sm, { parts: ['database', 'other'], schema: 'Mysql' }, mysql('p2'));
+  const copied = (other.config.authType as JsonObject).password as string;
+  assert.throws(
+    () => sm.planWrite(svc, mysql(copied), config),
+    isOmsmErrorCode('OMSM_ERR_SECRET_FOREIGN_REFERENCE'),
+  );
+  const same = (config.authType as JsonObject).password as string;
+  assert.equal(((await write(sm, svc, mysql(same), config)).config.authType as JsonObject).password, same);
+});
+
+test('a reference elsewhere found in an old row is dropped when cleared, its Secret never deleted', async () => {
   const { sm, store } = memory();
   store.putForeign('my-own-secret', 'theirs');
-  const first = await sm.encrypt(svc, mysql('secret:my-own-secret'));
-  const r = await sm.encrypt(svc, mysql(null), first.config);
-  assert.deepEqual(r.deleted, []);
+  const legacy = mysql('secret:my-own-secret');
+  const r = await write(sm, svc, mysql(null), legacy);
+  assert.equal((r.config.authType as JsonObject).password, null);
   assert.ok(store.peek('my-own-secret') === 'theirs');
-  await sm.deleteAll(svc, first.config);
+  await sm.planRemoval(svc, legacy).commit();
   assert.ok(store.peek('my-own-secret') === 'theirs');
+});
+
+test('undo deletes what apply created and writes back what it overwrote', async () => {
+  const { sm, store } = memory();
+  const first = await write(sm, svc, mysql('p1'));
+  const name = 'openmetadata-database-my-service-authtype-password';
+  const sslName = 'openmetadata-database-my-service-sslconfig-sslkey';
+  const plan = sm.planWrite(svc, { ...mysql('p2'), sslConfig: { sslKey: 'k' } }, first.config, {
+    hint: 'existing',
+  });
+  await plan.apply();
+  assert.ok(store.peek(name) === 'p2' && store.peek(sslName) === 'k');
+  await plan.undo();
+  assert.ok(store.peek(name) === 'p1');
+  assert.equal(store.peek(sslName), undefined);
+});
+
+test('commit, not apply, deletes the Secret of a cleared field', async () => {
+  const { sm, store } = memory();
+  const first = await write(sm, svc, mysql('p1'));
+  const plan = sm.planWrite(svc, mysql(null), first.config);
+  await plan.apply();
+  assert.equal(store.entries.size, 1);
+  await plan.commit();
+  assert.equal(store.entries.size, 0);
 });
 
 test('resolve returns values; mask hides them; decrypt leaves references', async () => {
   const { sm } = memory();
-  const { config } = await sm.encrypt(svc, mysql('p1'));
+  const { config } = await write(sm, svc, mysql('p1'));
   const resolved = await sm.resolve(svc, config);
   assert.ok((resolved.authType as JsonObject).password === 'p1');
   assert.deepEqual(sm.mask(svc, resolved), mysql(MASK));
@@ -141,15 +200,15 @@ test('resolve fails closed when the provider cannot read the form (db meets secr
   await assert.rejects(sm.resolve(svc, mysql(REF)), isOmsmErrorCode('OMSM_ERR_SECRET_UNRESOLVED'));
 });
 
-test('db: encrypt gives fernet: values, decrypt and resolve open them', async () => {
+test('db: a write gives fernet: values, decrypt and resolve open them', async () => {
   const provider = createDbProvider({ fernetKey: Fernet.generateKey() });
   const sm = createSecretsManager({ provider, naming, schemas });
-  const { config } = await sm.encrypt(svc, mysql('p1'));
+  const { config } = await write(sm, svc, mysql('p1'));
   const stored = (config.authType as JsonObject).password as string;
   assert.match(stored, /^fernet:/);
   assert.ok(((await sm.decrypt(svc, config)).authType as JsonObject).password === 'p1');
   assert.ok(((await sm.resolve(svc, config)).authType as JsonObject).password === 'p1');
-  const kept = await sm.encrypt(svc, mysql(MASK), config);
+  const kept = await write(sm, svc, mysql(MASK), config);
   assert.equal((kept.config.authType as JsonObject).password, stored);
 });
 
@@ -164,19 +223,19 @@ test('legacy fernet: values are read through the fernet option when another prov
   assert.ok(((await withKey.resolve(svc, legacy)).authType as JsonObject).password === 'old');
 });
 
-test('deleteAll removes every secret of the entity and is idempotent', async () => {
+test('planRemoval removes every secret of the entity and is idempotent', async () => {
   const { sm, store } = memory();
-  const { config } = await sm.encrypt(svc, { ...mysql('p1'), sslConfig: { sslKey: 'k' } });
-  await sm.deleteAll(svc, config);
+  const { config } = await write(sm, svc, { ...mysql('p1'), sslConfig: { sslKey: 'k' } });
+  await sm.planRemoval(svc, config).commit();
   assert.equal(store.entries.size, 0);
-  await sm.deleteAll(svc, config);
+  await sm.planRemoval(svc, config).commit();
 });
 
 test('two services whose names clean alike cannot overwrite each other', async () => {
   const { sm, store } = memory();
-  await sm.encrypt({ parts: ['database', 'my_db'], schema: 'Mysql' }, mysql('first'));
+  await write(sm, { parts: ['database', 'my_db'], schema: 'Mysql' }, mysql('first'));
   await assert.rejects(
-    sm.encrypt({ parts: ['database', 'my-db'], schema: 'Mysql' }, mysql('second')),
+    write(sm, { parts: ['database', 'my-db'], schema: 'Mysql' }, mysql('second')),
     isOmsmErrorCode('OMSM_ERR_SECRET_NOT_OURS'),
   );
   assert.ok(store.peek('openmetadata-database-my-db-authtype-password') === 'first');
@@ -185,9 +244,9 @@ test('two services whose names clean alike cannot overwrite each other', async (
 test('errors never carry the value', async () => {
   const { sm } = memory();
   const value = 'very-secret-value-123';
-  await sm.encrypt({ parts: ['database', 'a_b'], schema: 'Mysql' }, mysql('x'));
+  await write(sm, { parts: ['database', 'a_b'], schema: 'Mysql' }, mysql('x'));
   await assert.rejects(
-    sm.encrypt({ parts: ['database', 'a-b'], schema: 'Mysql' }, mysql(value)),
+    write(sm, { parts: ['database', 'a-b'], schema: 'Mysql' }, mysql(value)),
     (err: Error) => {
       assert.ok(!JSON.stringify({ m: err.message, e: err }).includes(value));
       return true;

@@ -20,10 +20,6 @@ export const repositoriesPlugin = fp(
       store: app.store,
       secrets: app.secretsManager,
       validator: app.configValidator,
-      naming: {
-        prefix: app.omsmConfig.secretsManagerConfiguration.prefix,
-        clusterName: app.omsmConfig.clusterName,
-      },
       log: app.log,
     };
     const map = new Map<string, EntityRepository>();

@@ -12,7 +12,7 @@ import jsonpatch from 'fast-json-patch';
 import { omsmError } from '../../core/errors.js';
 import type { JsonObject } from '../../core/secrets/secrets-manager-types.js';
 import type { Role } from '../auth/jwt.js';
-import { type Include, isStale, type StoredEntity, staleConflict } from '../../domain/db/entity-store.js';
+import type { Include, StoredEntity } from '../../domain/db/entity-store.js';
 import type { EntityRepository } from '../../domain/entity-repository.js';
 import { entityView } from '../entity-views.js';
 import {
@@ -197,29 +197,12 @@ export function registerCrud(app: FastifyInstance, o: CrudOptions): void {
     return o.create ? o.create(app, name, doc) : o.repo().create(name, doc);
   }
 
-  async function updateWith(
+  /** One update, re-built by the writer on a fresh row when another writer got there first. */
+  function updateWith(
     current: StoredEntity,
     build: (cur: StoredEntity) => Promise<{ doc: JsonObject; deleted?: boolean }>,
   ): Promise<StoredEntity> {
-    // The writer's build callback is synchronous (it re-runs on a fresh row after a race), so the
-    // async part runs first for the row we have and again, outside, when the writer reports stale.
-    const repo = o.repo();
-    let cur = current;
-    for (let attempt = 0; ; attempt++) {
-      const next = await build(cur);
-      try {
-        return await repo.update(cur, (fresh) => {
-          if (fresh.version !== cur.version) throw staleMarker;
-          return next;
-        });
-      } catch (err) {
-        if (err !== staleMarker && !isStale(err)) throw err;
-        if (attempt >= MAX_RACES) throw staleConflict(cur.kind, cur.name);
-        // Jittered pause so replicas racing on one row do not collide in lockstep.
-        await new Promise((r) => setTimeout(r, Math.random() * 10 * (attempt + 1)));
-        cur = await repo.getById(cur.id, 'all');
-      }
-    }
+    return o.repo().update(current, build);
   }
 
   const remove = async (e: StoredEntity, hardDelete: boolean, recursive: boolean) => {
@@ -279,7 +262,3 @@ export function registerCrud(app: FastifyInstance, o: CrudOptions): void {
     },
   );
 }
-
-const staleMarker = Object.assign(new Error('stale'), { details: { stale: true } });
-/** Fresh reads and re-applications before a contended update gives up with 409. */
-const MAX_RACES = 10;
