@@ -1,7 +1,13 @@
 #!/usr/bin/env node
-// The published entry point. omsm ships TypeScript sources and runs them through tsx's loader,
-// so there is no build step between a checkout and a working binary.
-import { register } from 'tsx/esm/api';
+// The published entry point: runs the compiled CLI in dist/ (`npm run build`; `npm ci` builds it
+// through `prepare`). Node's compile cache, where this Node has it (22.1+), keeps V8's compiled
+// code of omsm and its dependencies between runs; it is an optimisation only, so a cache that
+// cannot be written (read-only or missing temp dir) is ignored.
+import module from 'node:module';
 
-register();
-await import('../src/cli/main.ts');
+try {
+  module.enableCompileCache?.();
+} catch {
+  // No cache: every run compiles again, nothing else changes.
+}
+await import('../dist/cli/main.js');

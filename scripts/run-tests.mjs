@@ -6,6 +6,9 @@
 // After the run, every file tests left in it is scanned for secret canaries too (a 0600 file is
 // exempt: that is how resolved workflow configs are meant to be written). A leak fails the run.
 //
+// The tests run the real binary (bin/omsm.js over dist/), so the build runs first: a test never
+// sees compiled code older than the source.
+//
 // Usage: node scripts/run-tests.mjs [path-filter ...]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -30,6 +33,12 @@ const files = ['src', 'test']
 if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
+}
+
+const build = spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
+if (build.status !== 0) {
+  console.error('npm run build failed; the tests need dist/');
+  process.exit(build.status ?? 1);
 }
 
 const runTmp = mkdtempSync(join(tmpdir(), 'omsm-test-'));
