@@ -4,7 +4,15 @@
 #   - hold no tests, fakes or test support, and the compiled dist/ with its .d.ts files;
 #   - answer `omsm --help`, start `omsm serve --embedded` up to a ready /healthz;
 #   - give `import { secretId } from 'omsm'` to a plain .mjs file, and type-check a .ts consumer.
-# Usage: scripts/pack-check.sh [NODE_BINARY]   (default: the node on PATH; e.g. a Node 24 binary)
+#   - run an end-to-end path: `embedded` (default) starts `omsm serve --embedded` up to /healthz;
+#     `kubernetes` starts `omsm kube-emulator` and stores and reads back a Secret through the
+#     kubernetes provider (client-node over HTTPS), without SQLite.
+# Usage: scripts/pack-check.sh [NODE_BINARY] [embedded|kubernetes]
+#
+# Node 24 runs the `kubernetes` path: better-sqlite3 is a native addon that node-gyp compiles
+# against the headers of the Node that npm's `nodedir` names (Debian's Node 20 here); a Node 24
+# build needs Node 24's headers, which npm normally downloads from nodejs.org and this network
+# cannot reach. On a user's machine npm fetches them (or a prebuilt binary).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 node_bin="$(command -v "${1:-node}")"
@@ -58,18 +66,46 @@ cat >tsconfig.json <<'JSON'
 JSON
 "$node_bin" node_modules/.bin/tsc -p .
 
-# serve --embedded: SQLite and kube-emulator in process, up to a ready /healthz.
-OMSM_DEBUG=1 TMPDIR="$work" "$node_bin" "$omsm" serve --embedded --data-dir "$work/data" --port 0 >"$work/serve.out" 2>&1 &
-serve_pid=$!
-url=""
-for _ in $(seq 1 300); do
-  url="$(grep -oE 'listening on http://[^ ]+' "$work/serve.out" | head -1 | cut -d' ' -f3 || true)"
-  [ -n "$url" ] && curl -fsS "$url/healthz" >/dev/null 2>&1 && break
-  kill -0 "$serve_pid" 2>/dev/null || { cat "$work/serve.out" >&2; exit 1; }
-  sleep 0.2
-done
-curl -fsS "$url/healthz"
-echo
-kill -TERM "$serve_pid"
-wait "$serve_pid" || true
+case "${2:-embedded}" in
+embedded)
+  # serve --embedded: SQLite and kube-emulator in process, up to a ready /healthz.
+  OMSM_DEBUG=1 TMPDIR="$work" "$node_bin" "$omsm" serve --embedded --data-dir "$work/data" --port 0 >"$work/serve.out" 2>&1 &
+  serve_pid=$!
+  url=""
+  for _ in $(seq 1 300); do
+    url="$(grep -oE 'listening on http://[^ ]+' "$work/serve.out" | head -1 | cut -d' ' -f3 || true)"
+    [ -n "$url" ] && curl -fsS "$url/healthz" >/dev/null 2>&1 && break
+    kill -0 "$serve_pid" 2>/dev/null || { cat "$work/serve.out" >&2; exit 1; }
+    sleep 0.2
+  done
+  curl -fsS "$url/healthz"
+  echo
+  kill -TERM "$serve_pid"
+  wait "$serve_pid" || true
+  ;;
+kubernetes)
+  "$node_bin" "$omsm" kube-emulator --port 0 --dir "$work/emu" >"$work/emu.out" 2>&1 &
+  serve_pid=$!
+  kubeconfig=""
+  for _ in $(seq 1 100); do
+    kubeconfig="$(grep -oE 'admin kubeconfig: [^ ]+' "$work/emu.out" | cut -d' ' -f3 || true)"
+    [ -n "$kubeconfig" ] && break
+    kill -0 "$serve_pid" 2>/dev/null || { cat "$work/emu.out" >&2; exit 1; }
+    sleep 0.2
+  done
+  printf 'secretsManagerConfiguration:\n  secretsManager: kubernetes\n  parameters:\n    namespace: default\n    kubeconfigPath: %s\n' \
+    "$kubeconfig" >"$work/om.yaml"
+  name=openmetadata-database-pack-check-authtype-password
+  value="pack-check-$RANDOM$RANDOM"
+  ref="$(printf %s "$value" | "$node_bin" "$omsm" secrets put "$name" -c "$work/om.yaml")"
+  [ "$ref" = "secret:$name" ] || { echo "pack-check: put answered '$ref'" >&2; exit 1; }
+  [ "$("$node_bin" "$omsm" secrets get "$ref" -c "$work/om.yaml")" = "$value" ] ||
+    { echo "pack-check: get did not read back the value put" >&2; exit 1; }
+  "$node_bin" "$omsm" secrets delete "$ref" -c "$work/om.yaml" >/dev/null
+  kill -TERM "$serve_pid"
+  wait "$serve_pid" || true
+  echo "pack-check: secret stored, read back and deleted through kube-emulator"
+  ;;
+*) echo "pack-check: unknown path '$2' (embedded or kubernetes)" >&2; exit 2 ;;
+esac
 echo "pack-check: ok ($("$node_bin" --version))"
