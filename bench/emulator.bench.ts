@@ -120,7 +120,7 @@ export async function run(): Promise<BenchResult[]> {
   const emu = await startEmulator({ namespaces: [NS] });
   const base = await baselineServer();
   try {
-    // A token-authenticated identity with the seed's verbs, so RBAC is evaluated on every call.
+    // A token-authenticated identity with the contract's verbs, so RBAC is evaluated on every call.
     await emu.apply([
       {
         apiVersion: 'rbac.authorization.k8s.io/v1',

@@ -1,7 +1,7 @@
 /**
  * @module bench/kubernetes
  *
- * The kubernetes provider against kube-emulator (HTTPS, the seed's Role, a ServiceAccount token):
+ * The kubernetes provider against kube-emulator (HTTPS, omsm's server Role (docs/contract.md#rbac), a ServiceAccount token):
  * - API calls per operation, counted from the emulator's audit log, beside upstream OpenMetadata's
  *   pattern (re-implemented below with client-node: upsert = exists→GET, then GET+PUT or POST);
  * - 1,000 upserts with 1 ms added latency at the default concurrency, beside a sequential run in
@@ -58,7 +58,7 @@ export async function run(): Promise<BenchResult[]> {
   const emu = new EmulatorThread([NS]);
   await emu.ready;
   try {
-    // The seed's server RBAC, as `omsm rbac` prints it.
+    // The documented server RBAC, as `omsm rbac` prints it.
     await emu.call('apply', rbacObjects({ secretsNamespace: NS, serverSa: SA }));
     const kubeconfigPath = await emu.call<string>('writeServiceAccountKubeconfig', NS, SA);
     const connection = { inCluster: false, kubeconfigPath, namespace: NS };

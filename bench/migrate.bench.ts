@@ -2,7 +2,7 @@
  * @module bench/migrate
  *
  * migrate-secrets, db -> kubernetes, against kube-emulator (in a worker thread, as a real API
- * server is another process) with 1 ms added latency per request and the seed's Role:
+ * server is another process) with 1 ms added latency per request and omsm's server Role (docs/contract.md#rbac):
  * - 10,000 Fernet secrets in a SQLite database migrated by omsm's engine (default concurrency 32,
  *   rate limit off for the measurement), beside upstream's pattern run against the same emulator:
  *   sequential, upsert = exists GET then GET+PUT or POST (up to 3 calls), 10 writes/s token bucket,

@@ -2,7 +2,7 @@
  * @module bench/server
  *
  * The server on the embedded default (SQLite file + kubernetes provider + in-process kube-emulator,
- * the provider connected as a ServiceAccount with the seed's Role): creating Snowflake services
+ * the provider connected as a ServiceAccount with omsm's server Role (docs/contract.md#rbac)): creating Snowflake services
  * with 3 password fields each over real HTTP (keep-alive, 8 concurrent clients). Reports
  * requests/s, p50/p99 latency, peak memory, and how request time splits between Kubernetes calls
  * (measured by the instrumented provider around every provider call) and the server's own work

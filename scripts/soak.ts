@@ -4,7 +4,7 @@
  * The fault soak (`npm run soak [-- --duration SECONDS]`, default 180 s, loopback only, stops by
  * itself). One kube-emulator (with a state file, so it restarts on the same port with the same
  * data) and two `omsm serve` processes on one fresh PostgreSQL database and one namespace, as a
- * ServiceAccount holding the seed's Role. Workers send creates, password updates, bot token
+ * ServiceAccount holding omsm's server Role (docs/contract.md#rbac). Workers send creates, password updates, bot token
  * rotations and hard deletes to either server at random, while others fetch ingestion pipelines'
  * workflow configs and resolve them with src/ingestion's resolver, and the emulator injects
  * latency, 429s, 500/503s and dropped connections. The emulator is restarted once and one server
@@ -596,7 +596,7 @@ async function main(): Promise<number> {
   await admin.end();
 
   await startKube();
-  // The seed's server RBAC, as `omsm rbac` prints it.
+  // The documented server RBAC, as `omsm rbac` prints it.
   await emulator.apply(rbacObjects({ secretsNamespace: NS, serverSa: SA }));
   saKubeconfig = await emulator.writeServiceAccountKubeconfig(NS, SA);
   const kc = new KubeConfig();

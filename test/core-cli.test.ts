@@ -36,7 +36,7 @@ function configFile(text: string): string {
   return file;
 }
 
-test('secret-name prints the seed example', () => {
+test('secret-name prints the documented example', () => {
   const r = omsm(['secret-name', 'database', 'myservice', 'password']);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, 'openmetadata-database-myservice-password\n');

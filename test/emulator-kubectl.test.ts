@@ -5,6 +5,7 @@
  * are compared, never printed.
  */
 import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,8 @@ import { type KubeEmulator, startEmulator } from '../src/emulator/index.js';
 
 const DISPATCHER = '/usr/bin/kubectl';
 const SDK = '/usr/lib/google-cloud-sdk/bin';
-const SEED = '/work/shared/spec/seed-kubernetes-secrets-manager.txt';
+/** The RBAC manifest users apply, as docs/contract.md#rbac gives it. */
+const CONTRACT = fileURLToPath(new URL('../docs/contract.md', import.meta.url));
 const OM_NS = 'om-system';
 const SECRETS_NS = 'om-secrets';
 const SA_NAME = 'openmetadata-secrets-sa';
@@ -48,12 +50,12 @@ function kubectl(args: string[], opts: { bin?: string; kubeconfig: string; stdin
   });
 }
 
-/** The seed's ServiceAccount + Role + RoleBinding manifest, verbatim but for the placeholders. */
+/** The documented ServiceAccount + Role + RoleBinding manifest, verbatim but for the placeholders. */
 function seedManifest(): string {
-  const text = readFileSync(SEED, 'utf8');
+  const text = readFileSync(CONTRACT, 'utf8');
   const start = text.indexOf('apiVersion: v1\nkind: ServiceAccount');
-  const end = text.indexOf('If the ingestion runtime');
-  assert.ok(start >= 0 && end > start, 'seed manifest not found in the spec');
+  const end = text.indexOf('```', start);
+  assert.ok(start >= 0 && end > start, 'RBAC manifest not found in docs/contract.md');
   return text
     .slice(start, end)
     .replaceAll('<om-namespace>', OM_NS)
@@ -261,7 +263,7 @@ describe('kube-emulator with kubectl', { skip: !existsSync(DISPATCHER) && 'kubec
     assert.equal(who.stdout.trim(), `system:serviceaccount:${OM_NS}:tok-sa`);
   });
 
-  test("apply -f the seed's ServiceAccount + Role + RoleBinding; the SA gets exactly create/get/update/delete", async () => {
+  test("apply -f the server's ServiceAccount (docs/contract.md#rbac) + Role + RoleBinding; the SA gets exactly create/get/update/delete", async () => {
     const r = await k(['apply', '-f', '-'], seedManifest());
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(r.stdout.trim().split('\n'), [

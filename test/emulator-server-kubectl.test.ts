@@ -4,6 +4,7 @@
  * uses its own KUBECACHEDIR so discovery caches never leak between emulators.
  */
 import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,8 @@ import { type KubeEmulator, startEmulator } from '../src/emulator/index.js';
 
 const KUBECTL = '/usr/bin/kubectl';
 const SDK = '/usr/lib/google-cloud-sdk/bin';
-const SEED = '/work/shared/spec/seed-kubernetes-secrets-manager.txt';
+/** The RBAC manifest users apply, as docs/contract.md#rbac gives it. */
+const CONTRACT = fileURLToPath(new URL('../docs/contract.md', import.meta.url));
 
 interface Run {
   code: number;
@@ -45,12 +47,12 @@ function kubectl(
   });
 }
 
-/** The seed's ServiceAccount + Role + RoleBinding manifest, verbatim but for the placeholders. */
+/** The documented ServiceAccount + Role + RoleBinding manifest, verbatim but for the placeholders. */
 function seedManifest(omNs: string, secretsNs: string): string {
-  const text = readFileSync(SEED, 'utf8');
+  const text = readFileSync(CONTRACT, 'utf8');
   const start = text.indexOf('apiVersion: v1\nkind: ServiceAccount');
-  const end = text.indexOf('If the ingestion runtime');
-  assert.ok(start >= 0 && end > start, 'seed manifest not found');
+  const end = text.indexOf('```', start);
+  assert.ok(start >= 0 && end > start, 'RBAC manifest not found in docs/contract.md');
   return text
     .slice(start, end)
     .replaceAll('<om-namespace>', omNs)
@@ -129,7 +131,7 @@ describe('kube-emulator with kubectl', { skip: available ? false : 'kubectl not 
     assert.equal(Buffer.from(j.data.k, 'base64').toString(), 'two');
   });
 
-  test("apply -f the seed's RBAC manifest verbatim; auth can-i and create token for that ServiceAccount", async () => {
+  test("apply -f the contract's RBAC manifest verbatim; auth can-i and create token for that ServiceAccount", async () => {
     const a = await k(['apply', '-f', '-'], seedManifest('om', 'secrets'));
     assert.equal(a.code, 0, a.stderr);
     assert.deepEqual(a.stdout.trim().split('\n'), [

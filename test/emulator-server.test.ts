@@ -1,6 +1,6 @@
 /**
  * kube-emulator over real HTTPS with the real @kubernetes/client-node 1.4: CRUD, list/selectors/
- * pagination, watch + resume, error codes and bodies, authentication, RBAC with the seed's Role,
+ * pagination, watch + resume, error codes and bodies, authentication, RBAC with omsm's server Role (docs/contract.md#rbac),
  * in-cluster config, token rotation, state file, faults and the audit log.
  */
 import assert from 'node:assert/strict';
@@ -360,7 +360,7 @@ describe('kube-emulator with @kubernetes/client-node', () => {
     );
   });
 
-  test("RBAC: the seed's Role allows create/get/update/delete, forbids list/patch/other namespaces", async () => {
+  test("RBAC: omsm's server Role (docs/contract.md#rbac) allows create/get/update/delete, forbids list/patch/other namespaces", async () => {
     await emu.apply(seedRbac(['create', 'get', 'update', 'delete']));
     const saKc = kcFrom(await emu.writeServiceAccountKubeconfig(OM_NS, 'openmetadata-secrets-sa'));
     const sa = saKc.makeApiClient(CoreV1Api);

@@ -2,7 +2,7 @@
  * Property tests for the HTTP API: random and mutated requests against EVERY write endpoint
  * (POST/PUT/PATCH/DELETE of every service type, ingestion pipelines, bots, bot users, automation
  * workflows; restore, generateToken, revokeToken), on the in-process server (SQLite in a temp dir,
- * the kubernetes provider on kube-emulator as a ServiceAccount holding the seed's Role).
+ * the kubernetes provider on kube-emulator as a ServiceAccount holding omsm's server Role (docs/contract.md#rbac)).
  *
  * Each request must end in a 2xx, or a 4xx whose body carries an `OMSM_ERR_` code — never a 5xx or
  * a crash. After a refused request nothing changed: the entities (id → version) and the Secrets of

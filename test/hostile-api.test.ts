@@ -1,6 +1,6 @@
 /**
  * Hostile input to the HTTP API (in-process server, SQLite, kubernetes provider on kube-emulator as
- * the seed's ServiceAccount): oversize values and bodies, deep nesting, huge names, invalid UTF-8,
+ * the server's ServiceAccount (docs/contract.md#rbac)): oversize values and bodies, deep nesting, huge names, invalid UTF-8,
  * and header/path injection in names. Each must end in a clean 4xx with an `OMSM_ERR_` code (or,
  * for names, a safely sanitized Secret name), never a 5xx, with nothing written — checked with
  * the emulator's audit log (no Secret write reached Kubernetes) and the entity store. Limits are

@@ -1,6 +1,6 @@
 /**
  * `omsm ingestion resolve|check` as a user runs them, against kube-emulator over HTTPS with a
- * ServiceAccount bound to the seed's get-only Role: files written 0600 with comments kept, stdout
+ * ServiceAccount bound to the ingestion get-only Role (docs/contract.md#rbac): files written 0600 with comments kept, stdout
  * only when asked, per-reference reports with exit 3, and fail-closed exits that write nothing.
  */
 import assert from 'node:assert/strict';

@@ -330,7 +330,7 @@ describe('airflow loader', () => {
     );
   });
 
-  test("no airflow.cfg but the env form configured (the seed's Option B): works, with a warning", () => {
+  test('no airflow.cfg but the env form configured (the env-only form, docs/contract.md#airflow-loader): works, with a warning', () => {
     const got = loadConnection('airflow', {
       env: {
         AIRFLOW_HOME: airflowHome(),

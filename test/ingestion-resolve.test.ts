@@ -1,6 +1,6 @@
 /**
  * End to end against kube-emulator over HTTPS: workflow configs with `secret:` references resolve
- * with a ServiceAccount bound to the seed's get-only Role (the audit log shows only `get` on
+ * with a ServiceAccount bound to the ingestion get-only Role (docs/contract.md#rbac) (the audit log shows only `get` on
  * secrets), through the library and through `omsm ingestion resolve|check`, with each loader; and
  * every unresolvable reference fails closed (missing Secret, missing `value` key, 403, API down).
  */

@@ -1,6 +1,6 @@
 /**
  * `omsm secrets put|get|delete` as a user runs them (the real binary, a config file, kube-emulator
- * over HTTPS, the seed's ServiceAccount): value from stdin, printed only by `get`, ownership rules.
+ * over HTTPS, the server's ServiceAccount (docs/contract.md#rbac)): value from stdin, printed only by `get`, ownership rules.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';

@@ -1,6 +1,6 @@
 /**
  * The core provider conformance suite, run against the kubernetes provider over HTTPS against
- * kube-emulator, as the seed's ServiceAccount with the seed's Role. No case is skipped.
+ * kube-emulator, as the server's ServiceAccount (docs/contract.md#rbac) with omsm's server Role (docs/contract.md#rbac). No case is skipped.
  */
 import { after, before } from 'node:test';
 import { runProviderConformance } from './support/provider-conformance.case.js';

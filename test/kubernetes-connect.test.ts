@@ -1,5 +1,5 @@
 /**
- * The kubernetes provider against kube-emulator over HTTPS, in every connection mode the seed
+ * The kubernetes provider against kube-emulator over HTTPS, in every connection mode the contract (docs/contract.md)
  * names: kubeconfig with a client certificate, with a bearer token, with a standard `tokenFile`
  * (and client-node's `token-file`), the in-cluster directory with KUBERNETES_SERVICE_HOST/PORT, and
  * a ServiceAccount token rotated while the provider is running.

@@ -1,5 +1,5 @@
 /**
- * The kubernetes provider against kube-emulator with the seed's Role bound to a ServiceAccount:
+ * The kubernetes provider against kube-emulator with omsm's server Role (docs/contract.md#rbac) bound to a ServiceAccount:
  * many secrets stored, updated, read and deleted using only get/create/update/delete; what kubectl
  * sees; Secrets written by others; collisions; concurrent writers; fault injection.
  */
@@ -56,7 +56,7 @@ test('many secrets: store, update, get, delete with only get/create/update/delet
   }
 });
 
-test('kubectl sees the value and the seed labels; a kubectl-created Secret reads back and is never changed', async () => {
+test('kubectl sees the value and the documented labels; a kubectl-created Secret reads back and is never changed', async () => {
   const p = await provider(saConfig);
   try {
     const id = secretId(naming, ['bot', 'ingestion-bot', 'config', 'JWTToken']);

@@ -1,6 +1,6 @@
 /**
  * migrate-secrets on every database dialect (SQLite, PostgreSQL, MariaDB): seeded Fernet values
- * move to Kubernetes (kube-emulator, the seed's Role) and back to db through the server's own
+ * move to Kubernetes (kube-emulator, omsm's server Role (docs/contract.md#rbac)) and back to db through the server's own
  * tables and version-checked updates; every field resolves to its original value at each step,
  * and a second run changes nothing.
  */

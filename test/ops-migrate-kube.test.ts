@@ -1,5 +1,5 @@
 /**
- * migrate-secrets against kube-emulator with the seed's Role only (create/get/update/delete): a
+ * migrate-secrets against kube-emulator with omsm's server Role (docs/contract.md#rbac) only (create/get/update/delete): a
  * database with 300 services, 20 bots and 50 pipelines holding Fernet values moves to Kubernetes
  * through the real CLI; every reference resolves to its original value; a second run changes
  * nothing. Then kubernetes -> db and namespace A -> B round-trip back to the original values.

@@ -1,6 +1,6 @@
 /**
  * End to end over HTTP with the kubernetes provider on kube-emulator (as a ServiceAccount holding
- * exactly the seed's Role) and each database dialect: every entity's lifecycle, the Secret a MySQL
+ * exactly omsm's server Role (docs/contract.md#rbac)) and each database dialect: every entity's lifecycle, the Secret a MySQL
  * service's password becomes (name, labels, value) while the row keeps only the reference, masks
  * round trips, and the failure cases: Kubernetes unavailable during a create leaves nothing; a
  * database failure after the Secret write leaves no orphan Secret; a failed update restores the
@@ -88,7 +88,7 @@ for (const dialect of DIALECTS) {
         env: { OM_SM_NAMESPACE: ns, PIPELINE_SERVICE_CLIENT_SECRETS_MANAGER_LOADER: 'env' },
       });
 
-    test('a MySQL service password becomes the seed Secret; the row keeps the reference; hard delete removes it', {
+    test('a MySQL service password becomes the documented Secret; the row keeps the reference; hard delete removes it', {
       skip,
     }, async (t) => {
       const s = await server(t);

@@ -4,7 +4,7 @@
  * metav1.Status bodies exactly as kube-apiserver v1.32 writes them: key order of the Go struct
  * (kind, apiVersion, metadata, status, message, reason, details, code), message templates of
  * apimachinery `pkg/api/errors/errors.go`. Every error the emulator answers is built here, so the
- * wording lives in one place. See ../shared/spec/kubernetes-api.md §2.2 and §3.3.
+ * wording lives in one place.
  */
 
 export interface StatusCause {

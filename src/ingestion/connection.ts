@@ -97,7 +97,7 @@ export function podNamespace(ctx: ResolvedContext): string | undefined {
 
 /**
  * The namespace: the configured one when non-blank, else the pod's namespace file, else `default`
- * (upstream.md §6). Validated as a DNS-1123 label so a typo fails here, not as a 404 later.
+ * (docs/contract.md#namespace-mismatch). Validated as a DNS-1123 label so a typo fails here, not as a 404 later.
  * @throws OmsmError OMSM_ERR_LOADER_CONFIG naming `setting` when the value is not a valid namespace.
  */
 export function chooseNamespace(

@@ -7,7 +7,7 @@
  * (written by omsm's server: it is where the server stored the Secrets); the loader's namespace
  * (KUBERNETES_NAMESPACE / airflow.cfg); the pod's namespace file; `default`. When the workflow and
  * an explicitly configured loader namespace disagree, the workflow wins and a warning names both,
- * because reading from the wrong namespace is upstream's silent failure (upstream.md §6).
+ * because reading from the wrong namespace is upstream's silent failure (docs/contract.md#namespace-mismatch).
  *
  * `fernet:` tokens (what omsm's server writes into db-mode workflow configs) are opened with
  * FERNET_KEY — the same variable and the same default as the server's `fernetConfiguration`.

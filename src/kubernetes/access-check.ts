@@ -96,7 +96,7 @@ export async function checkAccess(
 }
 
 /**
- * The seed's Role and RoleBinding for `verbs` on Secrets in `namespace`. The subject is a
+ * The documented Role and RoleBinding (docs/contract.md#rbac) for `verbs` on Secrets in `namespace`. The subject is a
  * ServiceAccount when the identity names one (`system:serviceaccount:<ns>:<name>`), else a
  * placeholder to fill in.
  */

@@ -1,7 +1,7 @@
 /**
  * @module kubernetes/connect
  *
- * Loading the client configuration, in the seed's three modes:
+ * Loading the client configuration, in the three modes of docs/contract.md#connection-modes:
  * - `inCluster: true`: the pod's ServiceAccount (token, ca.crt under
  *   `<prefix>/var/run/secrets/kubernetes.io/serviceaccount/`, `KUBERNETES_SERVICE_HOST/PORT`);
  * - else a non-blank `kubeconfigPath`;
@@ -13,7 +13,7 @@
  * certificates, bearer tokens, basic auth and exec plugins are client-node's own.
  *
  * The namespace is always the configured one (`parameters.namespace`), never the context's: the
- * seed makes it explicit, and a namespace that silently follows the kubeconfig would move secrets.
+ * contract makes it explicit (docs/contract.md#connection-modes), and a namespace that silently follows the kubeconfig would move secrets.
  */
 import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';

@@ -1,7 +1,7 @@
 /**
  * @module kubernetes/error-mapper
  *
- * The one place that turns what client-node throws into an `OmsmError` (STYLE §7). Nothing else
+ * The one place that turns what client-node throws into an `OmsmError`. Nothing else
  * inspects raw client errors.
  *
  * client-node 1.4 throws `ApiException` whose `message` embeds the whole response body and headers
@@ -19,7 +19,7 @@
 import { asOmsmError, omsmError, type OmsmError } from '../core/errors.js';
 
 /**
- * The Kubernetes verbs omsm uses on Secrets: the seed's four, plus `list` for the optional
+ * The Kubernetes verbs omsm uses on Secrets: the four of docs/contract.md#rbac, plus `list` for the optional
  * features that need it (`omsm secrets orphans`), so their 403s name the right verb.
  */
 export type KubeVerb = 'create' | 'get' | 'update' | 'delete' | 'list';

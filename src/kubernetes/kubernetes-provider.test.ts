@@ -28,7 +28,7 @@ async function setup(opts: { readOnly?: boolean; tags?: Record<string, string> }
   return { api, provider };
 }
 
-test('create of a new secret is one POST with the seed format', async () => {
+test('create of a new secret is one POST in the documented format', async () => {
   const { api, provider } = await setup({ tags: { team: 'data' } });
   const id = secretId(naming, ['database', 'my_db', 'password']);
   const v = canary('-ü');

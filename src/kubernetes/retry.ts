@@ -2,7 +2,7 @@
  * @module kubernetes/retry
  *
  * The retry policy for one Kubernetes call inside one operation's deadline. What to retry is decided
- * here; errors only carry hints (apimachinery's `SuggestsClientDelay` split, STYLE §4):
+ * here; errors only carry hints (apimachinery's `SuggestsClientDelay` split):
  * - 429, 5xx, dropped connections and timeouts (`details.retryable`): again after a backoff with
  *   full jitter (AWS "Exponential Backoff And Jitter"), or after `Retry-After` when the server gave
  *   one; never past the deadline: when the wait would cross it, the last error is thrown at once.

@@ -3,9 +3,9 @@
  *
  * What one omsm secret looks like as a Kubernetes Secret, and the ownership rules read from it.
  *
- * Format (the seed's): one data key `value` holding base64 of the UTF-8 value; labels
+ * Format (docs/contract.md#naming): one data key `value` holding base64 of the UTF-8 value; labels
  * `app: openmetadata` and `managed-by: openmetadata-secrets-manager` plus the configured tags; and,
- * beyond the seed, the annotation `secrets.openmetadata.org/id` holding the full logical id, so two
+ * beyond upstream's format, the annotation `secrets.openmetadata.org/id` holding the full logical id, so two
  * ids whose sanitized names collide can never overwrite each other.
  *
  * Decisions:

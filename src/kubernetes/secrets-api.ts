@@ -1,9 +1,9 @@
 /**
  * @module kubernetes/secrets-api
  *
- * The narrow port the provider depends on (STYLE §1 `KClient`, §4): create, read, replace and
+ * The narrow port the provider depends on: create, read, replace and
  * delete of Secrets in one namespace, plus the SelfSubjectAccessReview the start-up check needs.
- * No list, no patch: the seed's Role grants exactly create/get/update/delete.
+ * No list, no patch: omsm's server Role (docs/contract.md#rbac) grants exactly create/get/update/delete.
  *
  * Methods throw what the client throws (client-node `ApiException`, or a Node transport error); the
  * provider maps them once with error-mapper.ts. The unit tests' fake throws real-shaped

@@ -3,7 +3,7 @@
  *
  * Bearer tokens read from a file, for the three places they occur: the in-cluster ServiceAccount
  * token, the standard kubeconfig key `user.tokenFile` (which client-node 1.4 ignores, sending
- * requests anonymously: kubernetes-api.md §0 item 7) and client-node's own `user.token-file` (which
+ * requests anonymously) and client-node's own `user.token-file` (which
  * it reads once, so a rotated token is never seen).
  *
  * Like client-go's CachedFileTokenSource the file is re-read once a minute; beyond that, the token

@@ -2,7 +2,7 @@
  * @module test/support/ingestion-emulator-fixture
  *
  * Test support only (never imported by product code): a kube-emulator with a secrets namespace,
- * a get-only ingestion ServiceAccount (the seed's read-only Role), Secrets in the seed's format,
+ * a get-only ingestion ServiceAccount (the contract's read-only Role), Secrets in the contract's format,
  * and a workflow config file that references them.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,14 +21,14 @@ export interface IngestionFixture {
   readonly ingestKubeconfig: string;
   /** The audit user of that ServiceAccount. */
   readonly ingestUser: string;
-  /** Adds Secrets in the seed's format (`data.value`, seed labels) as admin. */
+  /** Adds Secrets in the contract's format (`data.value`, the documented labels) as admin. */
   putSecrets(values: Readonly<Record<string, string>>, namespace?: string): Promise<void>;
   /** Writes a file in the fixture directory and returns its path. */
   file(name: string, content: string): string;
   close(): Promise<void>;
 }
 
-/** The seed's read-only Role for ingestion (verb get only) and its binding. */
+/** The documented read-only Role for ingestion (verb get only) and its binding. */
 export function getOnlyRbac(
   namespace: string,
   sa: string,

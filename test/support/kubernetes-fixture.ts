@@ -1,6 +1,6 @@
 /**
  * @module test/support/kubernetes-fixture
- * Shared set-up for the kubernetes provider's integration tests: a kube-emulator with the seed's
+ * Shared set-up for the kubernetes provider's integration tests: a kube-emulator with the contract's
  * ServiceAccount, Role and RoleBinding in a secrets namespace, and a helper to open providers.
  */
 import { spawn } from 'node:child_process';
@@ -13,7 +13,7 @@ import { createKubernetesProvider, type KubernetesProviderOptions } from '../../
 export const NS = 'om-secrets';
 export const SA = 'openmetadata-secrets-sa';
 
-/** The seed's section 1 objects, for `sa` in `ns`, with `verbs`. */
+/** The RBAC objects of docs/contract.md#rbac, for `sa` in `ns`, with `verbs`. */
 export function seedRbac(
   ns: string,
   sa: string,

@@ -1,6 +1,6 @@
 /**
  * Shared by the crash-safety tests (ops-migrate-kill, ops-migrate-faults): an emulator with the
- * seed's Role, an uninterrupted reference run, the real CLI run (and SIGKILLed) as a child process,
+ * documented server Role, an uninterrupted reference run, the real CLI run (and SIGKILLed) as a child process,
  * and the end state to compare: references in the database, Secrets with their labels and ids.
  */
 import assert from 'node:assert/strict';

@@ -154,7 +154,7 @@ export async function snapshot(config: DatabaseConfiguration, provider: SecretsP
   return { stored, values };
 }
 
-/** Number of fields whose resolved value differs from the seed (0 means every reference resolves). */
+/** Number of fields whose resolved value differs from the contract (docs/contract.md) (0 means every reference resolves). */
 export function mismatches(expected: Expected, values: Map<string, string>): number {
   let n = 0;
   for (const [k, v] of expected) if (values.get(k) !== v) n++;

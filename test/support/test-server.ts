@@ -92,7 +92,7 @@ export async function buildTestServer(
   };
 }
 
-/** Starts a kube-emulator for a test file with the seed's Role bound to a ServiceAccount in each namespace. */
+/** Starts a kube-emulator for a test file with omsm's server Role (docs/contract.md#rbac) bound to a ServiceAccount in each namespace. */
 export async function startTestEmulator(namespaces: readonly string[]) {
   const { startEmulator } = await import('../../src/emulator/index.js');
   const emulator = await startEmulator({ namespaces });

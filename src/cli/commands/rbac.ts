@@ -1,7 +1,7 @@
 /**
  * @module cli/commands/rbac
  *
- * `omsm rbac -c FILE [...]`: prints the seed's section 1 RBAC manifests for the configured secrets
+ * `omsm rbac -c FILE [...]`: prints the RBAC manifests of docs/contract.md#rbac for the configured secrets
  * namespace, ready for `kubectl apply -f -`. Prints only; it never talks to a cluster.
  */
 import type { Command } from 'commander';

@@ -51,7 +51,7 @@ export function registerOrphans(secrets: Command): void {
     .addHelpText(
       'after',
       `
-Needs the list verb on Secrets, which the seed's Role leaves out (list returns every value):
+Needs the list verb on Secrets, which omsm's server Role (docs/contract.md#rbac) leaves out (list returns every value):
   omsm rbac -c FILE --with-list | kubectl apply -f -
 
 Exit codes:

@@ -4,7 +4,7 @@
  * `omsm serve -c conf/openmetadata.yaml` runs the API server on the configured database and
  * secrets provider; `omsm serve --embedded` (what `npm start` runs) runs it on embedded defaults:
  * SQLite and an in-process kube-emulator under ./data, the kubernetes provider connected as a
- * ServiceAccount with the seed's Role. Prints where everything is and a curl example; resolves
+ * ServiceAccount with omsm's server Role (docs/contract.md#rbac). Prints where everything is and a curl example; resolves
  * only after SIGTERM/SIGINT has drained in-flight requests.
  */
 import type { Command } from 'commander';

@@ -61,7 +61,7 @@ test('the shipped conf/openmetadata.yaml loads with an empty environment', () =>
   assert.ok(Object.isFrozen(c) && Object.isFrozen(c.secretsManagerConfiguration.parameters));
 });
 
-test('every upstream env var of upstream.md §2 is honoured', () => {
+test('every upstream env var of docs/contract.md#upstream-defaults is honoured', () => {
   const c = loadConfig({
     env: {
       OPENMETADATA_CLUSTER_NAME: 'prod',

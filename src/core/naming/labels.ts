@@ -2,7 +2,7 @@
  * @module core/naming/labels
  *
  * Kubernetes label and namespace validation (apimachinery v1.32 rules and wording, see
- * kubernetes-api.md §2.12). omsm checks `tags` at start-up so a bad label fails the config, not the
+ * as real API servers do). omsm checks `tags` at start-up so a bad label fails the config, not the
  * first Secret write hours later. Each check returns the problem as text, or undefined when valid.
  */
 

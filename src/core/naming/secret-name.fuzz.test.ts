@@ -24,7 +24,7 @@ function isDns1123Subdomain(name: string): boolean {
   return name.split('.').every((label) => /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(label));
 }
 
-/** The seed's documented rule for one part. */
+/** The documented rule (docs/contract.md#naming) for one part. */
 function clean(p: string): string {
   return p
     .replace(/[^A-Za-z0-9-]/g, '-')

@@ -15,7 +15,7 @@ import {
 const OM = { prefix: '', clusterName: 'openmetadata' };
 const name = (...parts: string[]) => secretId(OM, parts).name;
 
-// upstream.md §3 vectors, each a test.
+// docs/contract.md#test-vectors vectors, each a test.
 const VECTORS: { desc: string; got: () => string; want: string }[] = [
   { desc: 'bot _mybot', got: () => name('bot', '_mybot'), want: 'openmetadata-bot-mybot' },
   { desc: 'service mydb_', got: () => name('service', 'mydb_'), want: 'openmetadata-service-mydb' },
@@ -33,12 +33,12 @@ const VECTORS: { desc: string; got: () => string; want: string }[] = [
   { desc: 'sanitize a---b---c', got: () => sanitizeName('a---b---c'), want: 'a-b-c' },
   { desc: 'sanitize --abc--', got: () => sanitizeName('--abc--'), want: 'abc' },
   {
-    desc: 'seed: bot name config jwttoken',
+    desc: 'upstream: bot name config jwttoken',
     got: () => name('bot', 'name', 'config', 'JWTToken'),
     want: 'openmetadata-bot-name-config-jwttoken',
   },
   {
-    desc: 'seed: database myservice password',
+    desc: 'upstream: database myservice password',
     got: () => name('database', 'myservice', 'password'),
     want: 'openmetadata-database-myservice-password',
   },
@@ -58,7 +58,7 @@ for (const bad of ['-', '---', '', '___']) {
   });
 }
 
-test('prefix and clusterName are joined with - and cleaned (seed, not upstream)', () => {
+test('prefix and clusterName are joined with - and cleaned (the documented rule, not upstream code)', () => {
   assert.equal(secretId({ prefix: 'team', clusterName: 'prod' }, ['bot', 'x']).name, 'team-prod-bot-x');
   assert.equal(
     secretId({ prefix: 'My_Team', clusterName: 'Prod.EU' }, ['bot', 'x']).name,

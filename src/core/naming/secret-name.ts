@@ -5,14 +5,14 @@
  * ingestion and operations (upstream broke once when two sides named secrets differently:
  * open-metadata/OpenMetadata#25988).
  *
- * Rule (the seed's): `<prefix>-<clusterName>-<path>-<components>`, every part cleaned: characters
+ * Rule (docs/contract.md#naming): `<prefix>-<clusterName>-<path>-<components>`, every part cleaned: characters
  * outside `[A-Za-z0-9-]` become `-`, lowercase, runs of `-` collapsed, leading/trailing `-` stripped.
  * Unlike upstream, `-` separates prefix and clusterName too, and both are cleaned.
  *
  * Beyond upstream: names longer than 253 characters are cut to 242 and end in `-` plus 10 hex digits
  * of the SHA-256 of the logical id, so two long ids never share a name. Short ids that clean to the
  * same name (`my_db`, `my-db`) are told apart by the logical-id annotation the kubernetes provider
- * writes, not by the name: the seed's names must stay exactly as documented.
+ * writes, not by the name: the documented names must stay exactly as documented.
  */
 import { createHash } from 'node:crypto';
 import { omsmError } from '../errors.js';

@@ -1,7 +1,7 @@
 /**
  * @module ingestion/loaders/airflow
  *
- * The `airflow` loader (the seed's §2.3): section `[openmetadata_secrets_manager]` of `airflow.cfg`,
+ * The `airflow` loader (docs/contract.md#airflow-loader): section `[openmetadata_secrets_manager]` of `airflow.cfg`,
  * keys `kubernetes_namespace`, `kubernetes_kubeconfig_path`, `kubernetes_in_cluster`, each
  * overridable by `AIRFLOW__OPENMETADATA_SECRETS_MANAGER__<KEY>` — read the way Airflow 2 reads its
  * own configuration, so the same file and variables mean the same thing to Airflow and to omsm:
@@ -12,10 +12,10 @@
  * - Values from either place go through Airflow's `expand_env_var` (`$VAR`, `${VAR}`, leading `~`).
  * - Booleans as Airflow's `getboolean`: text after `#` dropped, then `t`/`true`/`1` or
  *   `f`/`false`/`0`, case-insensitive; anything else is an error naming the key and the value.
- *   omsm difference: an empty value means "not set" (Airflow would refuse it), because the seed's
+ *   omsm difference: an empty value means "not set" (Airflow would refuse it), because the contract's
  *   own examples leave keys empty.
  * - A missing file is an error naming the path and how it was chosen, unless the section is
- *   configured entirely through environment variables (the seed's "Option B").
+ *   configured entirely through environment variables (the env-only form of docs/contract.md#airflow-loader).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

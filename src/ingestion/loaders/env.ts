@@ -1,7 +1,7 @@
 /**
  * @module ingestion/loaders/env
  *
- * The `env` loader (the seed's §2.4, for standalone ingestion containers): plain environment
+ * The `env` loader (docs/contract.md#env-loader, for standalone ingestion containers): plain environment
  * variables `KUBERNETES_NAMESPACE`, `KUBERNETES_IN_CLUSTER`, `KUBERNETES_KUBECONFIG_PATH`.
  *
  * `KUBERNETES_IN_CLUSTER` is true only for `true` in any case, exactly like upstream's

@@ -12,7 +12,7 @@ import { asOmsmError, omsmError } from '../../core/errors.js';
 import type { ProviderModule } from '../../core/providers/module.js';
 import type { CheckResult, DoctorOptions, IngestionConnection } from './doctor-types.js';
 
-/** The public default key upstream ships (upstream.md §2): fine for a laptop, not for production. */
+/** The public default key upstream ships (docs/contract.md#upstream-defaults): fine for a laptop, not for production. */
 export const DEFAULT_FERNET_KEY = 'jJ/9sz0g0OHxsfxOoSfdFdmk3ysNmPRnH3TUAbz3IHA=';
 
 const SA_USER = /^system:serviceaccount:([a-z0-9.-]+):([a-z0-9.-]+)$/;

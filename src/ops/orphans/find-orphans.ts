@@ -8,7 +8,7 @@
  *   Secret before the row that references it, and that window must not look like an orphan.
  * - Missing: references in the database whose Secret does not exist (ingestion would fail on them).
  *
- * Listing Secrets needs the `list` verb, which the seed's Role does not grant on purpose (`list`
+ * Listing Secrets needs the `list` verb, which omsm's server Role (docs/contract.md#rbac) does not grant on purpose (`list`
  * returns every value): a 403 says so and names `omsm rbac --with-list`.
  */
 import { getAt } from '../../core/masking/mask.js';

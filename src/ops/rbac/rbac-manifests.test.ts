@@ -17,7 +17,7 @@ const parse = (yaml: string): Obj[] =>
     .map((d) => d.toJS() as Obj | null)
     .filter((d): d is Obj => d !== null);
 
-test('same namespace: exactly the seed example (SA, Role create/get/update/delete, RoleBinding)', () => {
+test('same namespace: exactly the documented example (SA, Role create/get/update/delete, RoleBinding)', () => {
   const docs = parse(renderManifests(rbacObjects({ secretsNamespace: 'om' })));
   assert.deepEqual(
     docs.map((d) => [d.kind, d.metadata.name, d.metadata.namespace]),
@@ -74,7 +74,7 @@ test('ingestion SA gets its own get-only Role; --with-list adds the list Role fo
   ]);
   assert.deepEqual(byName.get(`Role/${RBAC_NAMES.listRole}`)?.rules?.[0]?.verbs, ['list']);
   assert.equal(byName.get(`RoleBinding/${RBAC_NAMES.listBinding}`)?.subjects?.[0]?.name, RBAC_NAMES.serverSa);
-  // No Role anywhere grants more than the seed allows.
+  // No Role anywhere grants more than docs/contract.md#rbac allows.
   const verbs = docs.filter((d) => d.kind === 'Role').flatMap((d) => d.rules!.flatMap((r) => r.verbs));
   assert.ok(verbs.every((v) => ['create', 'get', 'update', 'delete', 'list'].includes(v)));
 });

@@ -1,10 +1,10 @@
 /**
  * @module ops/rbac/rbac-manifests
  *
- * The seed's section 1 as data: the server's ServiceAccount, a Role with exactly create/get/update/
+ * The RBAC of docs/contract.md#rbac as data: the server's ServiceAccount, a Role with exactly create/get/update/
  * delete on Secrets in the secrets namespace and its RoleBinding; optionally a get-only Role and
  * binding for a separate ingestion ServiceAccount, and the opt-in `list` Role that orphan reports
- * need (kept separate because `list` exposes every Secret's value: field-survey §0.7).
+ * need (kept separate because `list` exposes every Secret's value).
  *
  * Pure: options in, Kubernetes objects out. `renderManifests` makes the multi-document YAML that
  * `kubectl apply -f -` takes.
@@ -13,7 +13,7 @@ import { stringify } from 'yaml';
 import { validationError, type ValidationIssue } from '../../core/errors.js';
 import { isValidSecretName } from '../../core/naming/secret-name.js';
 
-/** The names the seed uses; operators may rename the ServiceAccounts, not the Roles. */
+/** The names the contract (docs/contract.md) uses; operators may rename the ServiceAccounts, not the Roles. */
 export const RBAC_NAMES = {
   serverSa: 'openmetadata-secrets-sa',
   serverRole: 'openmetadata-secrets-role',
@@ -24,7 +24,7 @@ export const RBAC_NAMES = {
   listBinding: 'openmetadata-secrets-list-rb',
 } as const;
 
-/** Verbs per component, as the seed's table lists them. */
+/** Verbs per component, as the contract's table lists them. */
 export const SERVER_VERBS = ['create', 'get', 'update', 'delete'] as const;
 export const INGESTION_VERBS = ['get'] as const;
 export const LIST_VERBS = ['list'] as const;
