@@ -31,6 +31,12 @@ export interface SecretsProvider {
   readonly capability: Capability;
   /** True when the value lives inside the stored form itself (db): nothing to fetch or delete. */
   readonly inline: boolean;
+  /**
+   * True when what `store` writes outlives this process (a database row, a Kubernetes Secret).
+   * `migrate-secrets` refuses a target without it: rewriting rows to references into a store that
+   * vanishes on exit would lose every value.
+   */
+  readonly durable: boolean;
 
   /**
    * Upserts `value` under `id` and returns the stored form to keep in the database.
