@@ -86,12 +86,13 @@ function banner(
  * @throws OmsmError config errors (exit 2), OMSM_ERR_DB_UNAVAILABLE, provider start-up errors.
  */
 export async function serve(opts: ServeOptions): Promise<void> {
-  const logger = createLogger({ name: 'omsm-server' });
   const embedded = opts.embedded
     ? await startEmbedded({ ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) })
     : undefined;
   try {
     const base = embedded ? embedded.config : loadCliConfig(opts);
+    // logging.level (LOG_LEVEL in the shipped file), or OMSM_LOG_LEVEL when set: see load-config.
+    const logger = createLogger({ name: 'omsm-server', level: base.logging.level });
     const config: OmsmConfig = {
       ...base,
       server: {
