@@ -17,10 +17,10 @@ const ctx = useResolveFixture();
 describe('omsm ingestion resolve / check', () => {
   const settings = { secretsManagerProvider: 'kubernetes', secretsManagerLoader: 'env' };
 
-  test('resolve -o writes a 0600 file with the values, comments and other fields kept', async () => {
+  test('resolve --output-file writes a 0600 file with the values, comments and other fields kept', async () => {
     const wf = ctx.fx.file('wf-resolve.yaml', workflowYaml(settings, source));
     const out = join(ctx.fx.dir, 'resolved.yaml');
-    const r = await runCli(['ingestion', 'resolve', '-c', wf, '-o', out], { env: envFor(ctx.fx) });
+    const r = await runCli(['ingestion', 'resolve', '-c', wf, '--output-file', out], { env: envFor(ctx.fx) });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(statSync(out).mode & 0o777, 0o600);
     const text = readFileSync(out, 'utf8');
@@ -32,7 +32,7 @@ describe('omsm ingestion resolve / check', () => {
     assert.doesNotMatch(text, /secret:/);
   });
 
-  test('resolve --stdout prints the resolved config only when asked; without -o/--stdout it is a usage error', async () => {
+  test('resolve --stdout prints the resolved config only when asked; without --output-file/--stdout it is a usage error', async () => {
     const wf = ctx.fx.file('wf-stdout.yaml', workflowYaml(settings, source));
     const r = await runCli(['ingestion', 'resolve', '-c', wf, '--stdout'], {
       env: envFor(ctx.fx),
@@ -46,9 +46,17 @@ describe('omsm ingestion resolve / check', () => {
     const u = await runCli(['ingestion', 'resolve', '-c', wf], { env: envFor(ctx.fx) });
     assert.equal(u.code, 2);
     assert.equal(u.stdout, '');
-    const same = await runCli(['ingestion', 'resolve', '-c', wf, '-o', wf], { env: envFor(ctx.fx) });
+    const same = await runCli(['ingestion', 'resolve', '-c', wf, '--output-file', wf], {
+      env: envFor(ctx.fx),
+    });
     assert.equal(same.code, 2);
     assert.match(same.stderr, /is the input file/);
+    // The old `-o FILE`: -o is the output format everywhere now, so it is refused, not guessed at.
+    const old = join(ctx.fx.dir, 'old-spelling.yaml');
+    const o = await runCli(['ingestion', 'resolve', '-c', wf, '-o', old], { env: envFor(ctx.fx) });
+    assert.equal(o.code, 2);
+    assert.match(o.stderr, /OMSM_ERR_USAGE: -o\/--output is the output format .* --output-file /);
+    assert.equal(existsSync(old), false, 'nothing written');
     assert.match(
       readFileSync(wf, 'utf8'),
       /secret:openmetadata-database-mysql-prod-password/,
@@ -114,7 +122,9 @@ describe('omsm ingestion resolve / check', () => {
       workflowYaml(settings, { ...source, extra: 'secret:does-not-exist' }),
     );
     const out = join(ctx.fx.dir, 'never.yaml');
-    const r = await runCli(['ingestion', 'resolve', '-c', wf, '-o', out], { env: envFor(ctx.fx) });
+    const r = await runCli(['ingestion', 'resolve', '-c', wf, '--output-file', out], {
+      env: envFor(ctx.fx),
+    });
     assert.equal(r.code, 1);
     assert.match(r.stderr, /error OMSM_ERR_SECRET_UNRESOLVED: cannot resolve secret:does-not-exist/);
     assert.match(r.stderr, /namespace "secrets"/);

@@ -98,7 +98,7 @@ test('kubernetes: the server workflowConfig resolves end to end with the get-onl
   // And through the CLI, as a user runs it.
   const wf = fx.file('server-workflow.yaml', yaml);
   const resolved = join(fx.dir, 'server-workflow.resolved.yaml');
-  const r = await runCli(['ingestion', 'resolve', '-c', wf, '-o', resolved], {
+  const r = await runCli(['ingestion', 'resolve', '-c', wf, '--output-file', resolved], {
     env: { KUBERNETES_KUBECONFIG_PATH: fx.ingestKubeconfig },
   });
   assert.equal(r.code, 0, r.stderr);

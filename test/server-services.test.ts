@@ -434,6 +434,7 @@ describe('partial secret writes', () => {
       name: inner.name,
       capability: inner.capability,
       inline: inner.inline,
+      durable: inner.durable,
       async store(id: SecretId, value: string) {
         if (id.name.endsWith('-privatekey'))
           throw omsmError('OMSM_ERR_SECRET_UNAVAILABLE', `${id.name}: injected`);

@@ -231,7 +231,13 @@ export const ERRORS = {
     'conflict',
     409,
     1,
-    'The value read back differs from the source; nothing was rewritten. Run the migration again.',
+    'The target did not return the value (or returned another); the database field was not rewritten. Check the target and run the migration again.',
+  ),
+  OMSM_ERR_MIGRATE_TARGET_NOT_DURABLE: spec(
+    'invalid',
+    400,
+    2,
+    'Migrate to a provider that keeps secrets after the process exits: set secretsManagerConfiguration.secretsManager (SECRET_MANAGER) in the -c config to kubernetes or db.',
   ),
 
   OMSM_ERR_INTERNAL: spec(

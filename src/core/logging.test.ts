@@ -34,3 +34,21 @@ test('secret-bearing keys are redacted at several depths; names stay visible', (
   assert.match(out, /\[redacted\]/);
   assert.equal(JSON.parse(lines[0]!).name, 't');
 });
+
+test("levels in upstream's words: OFF silences, ALL is trace, any case", () => {
+  for (const [given, expected] of [
+    ['OFF', 'silent'],
+    ['ALL', 'trace'],
+    ['Debug', 'debug'],
+    ['warn', 'warn'],
+  ] as const) {
+    const { destination } = capture();
+    assert.equal(createLogger({ destination, level: given }).level, expected);
+  }
+  const { lines, destination } = capture();
+  const log = createLogger({ destination, level: 'WARN' });
+  log.info('dropped');
+  log.warn('kept');
+  assert.equal(lines.length, 1);
+  assert.match(lines[0]!, /"msg":"kept"/);
+});

@@ -48,8 +48,20 @@ function redactPaths(): string[] {
   return paths;
 }
 
+/**
+ * pino's name for a level given in upstream's words (`OFF`, `ALL`, any case) or pino's own.
+ * @example pinoLevel('DEBUG') === 'debug'; pinoLevel('OFF') === 'silent'
+ */
+export function pinoLevel(level: string): string {
+  const l = level.trim().toLowerCase();
+  return l === 'off' ? 'silent' : l === 'all' ? 'trace' : l;
+}
+
 export interface LoggerOptions {
-  /** pino level; default `OMSM_LOG_LEVEL` or `info`. */
+  /**
+   * Level in upstream's or pino's words; default `OMSM_LOG_LEVEL`, then `LOG_LEVEL`, then `info`
+   * (commands that load a config pass its `logging.level`, which already applies that order).
+   */
   readonly level?: string;
   /** Component name added to every line. */
   readonly name?: string;
@@ -64,7 +76,7 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions = {}): Logger {
   return pino(
     {
-      level: options.level ?? process.env.OMSM_LOG_LEVEL ?? 'info',
+      level: pinoLevel(options.level || process.env.OMSM_LOG_LEVEL || process.env.LOG_LEVEL || 'info'),
       ...(options.name ? { name: options.name } : {}),
       redact: { paths: redactPaths(), censor: '[redacted]' },
     },

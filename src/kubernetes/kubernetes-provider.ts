@@ -58,6 +58,7 @@ export class KubernetesProvider implements SecretsProvider {
   readonly name = 'kubernetes' as const;
   readonly capability: Capability;
   readonly inline = false;
+  readonly durable = true;
   /** The start-up access check, when one ran. */
   access: AccessCheckResult | undefined;
   readonly namespace: string;

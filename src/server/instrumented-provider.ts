@@ -21,6 +21,7 @@ export class InstrumentedProvider implements SecretsProvider {
   readonly name: SecretsProvider['name'];
   readonly capability: SecretsProvider['capability'];
   readonly inline: boolean;
+  readonly durable: boolean;
   readonly timing: ProviderTiming = { totalMs: 0, calls: 0 };
   readonly #inner: SecretsProvider;
   readonly #count: Counter<'verb' | 'outcome' | 'provider'>;
@@ -31,6 +32,7 @@ export class InstrumentedProvider implements SecretsProvider {
     this.name = inner.name;
     this.capability = inner.capability;
     this.inline = inner.inline;
+    this.durable = inner.durable;
     const existingCount = registry.getSingleMetric('omsm_secret_operations_total');
     this.#count =
       (existingCount as Counter<'verb' | 'outcome' | 'provider'> | undefined) ??

@@ -9,6 +9,7 @@ export class FakeProvider implements SecretsProvider {
   readonly name = 'kubernetes' as const;
   readonly capability = 'ReadOnly' as const;
   readonly inline = false;
+  readonly durable = true;
   readonly values = new Map<string, string>();
   readonly failures = new Map<string, unknown>();
   readonly reads: string[] = [];

@@ -5,32 +5,34 @@
  * substitution and defaults) as YAML with every secret masked. Exit 0 when valid, 2 when not
  * (the error lists every problem with its key path and fix).
  */
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { maskedConfig } from '../../core/config/load-config.js';
 import { addConfigOption, type ConfigOptions, loadCliConfig } from '../load-config.js';
+import { addOutputOption, type OutputOptions, outputFormat } from '../output-format.js';
 
-interface CheckOptions extends ConfigOptions {
-  readonly output?: 'yaml' | 'json';
+const FORMATS = ['yaml', 'json'] as const;
+
+interface CheckOptions extends ConfigOptions, OutputOptions {
   readonly quiet?: boolean;
 }
 
 /** Validates and renders the effective config; returns the text to print. */
 export function configCheck(opts: CheckOptions): string {
+  const format = outputFormat(opts, FORMATS);
   const masked = maskedConfig(loadCliConfig(opts));
-  return opts.output === 'json' ? `${JSON.stringify(masked, null, 2)}\n` : stringify(masked);
+  return format === 'json' ? `${JSON.stringify(masked, null, 2)}\n` : stringify(masked);
 }
 
 export function register(program: Command): void {
   const config = program.command('config').description('Inspect and validate the configuration');
   addConfigOption(
-    config
-      .command('check')
-      .description('Validate the config and print the effective values, secrets masked')
-      .addOption(
-        new Option('-o, --output <format>', 'output format').choices(['yaml', 'json']).default('yaml'),
-      )
-      .option('-q, --quiet', 'print nothing when the config is valid'),
+    addOutputOption(
+      config
+        .command('check')
+        .description('Validate the config and print the effective values, secrets masked'),
+      FORMATS,
+    ).option('-q, --quiet', 'print nothing when the config is valid'),
   )
     .addHelpText(
       'after',

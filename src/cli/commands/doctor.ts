@@ -13,15 +13,17 @@ import { runDoctor } from '../../ops/doctor/run-doctor.js';
 import { renderDoctorJson, renderDoctorText } from '../../ops/doctor/render-doctor.js';
 import { CliExit } from '../exit.js';
 import { addConfigOption } from '../load-config.js';
+import { addOutputOption, type OutputOptions, outputFormat } from '../output-format.js';
 
-export interface DoctorCommandOptions {
+const FORMATS = ['text', 'json'] as const;
+
+export interface DoctorCommandOptions extends OutputOptions {
   readonly config?: string;
   readonly role?: string;
   readonly ingestion?: boolean;
   readonly withList?: boolean;
   readonly workflow?: string;
   readonly kubeconfig?: string;
-  readonly output?: string;
 }
 
 /** Runs the checks, prints the report, and exits with its code. @throws CliExit, OmsmError USAGE. */
@@ -32,12 +34,7 @@ export async function doctor(opts: DoctorCommandOptions): Promise<void> {
       path: '--role',
     });
   }
-  const output = opts.output ?? 'text';
-  if (output !== 'text' && output !== 'json') {
-    throw omsmError('OMSM_ERR_USAGE', `--output must be text or json, not "${output.slice(0, 40)}"`, {
-      path: '--output',
-    });
-  }
+  const output = outputFormat(opts, FORMATS);
   const report = await runDoctor({
     configPath: opts.config ?? DEFAULT_CONFIG_PATH,
     role,
@@ -51,7 +48,7 @@ export async function doctor(opts: DoctorCommandOptions): Promise<void> {
 }
 
 export function register(program: Command): void {
-  addConfigOption(
+  const cmd = addConfigOption(
     program
       .command('doctor')
       .description('Check config, Kubernetes access, identity, RBAC verbs, namespaces and the Fernet key'),
@@ -65,7 +62,6 @@ export function register(program: Command): void {
     .option('--with-list', 'also check list (needed by `omsm secrets orphans`)')
     .option('--workflow <file>', 'a workflow YAML: compare the namespace ingestion would use with the server')
     .option('--kubeconfig <path>', 'check this kubeconfig identity instead of the configured connection')
-    .option('-o, --output <format>', 'text or json', 'text')
     .addHelpText(
       'after',
       `
@@ -75,4 +71,5 @@ Exit codes:
   3  a check failed (each failing line says how to fix it)`,
     )
     .action(async (opts: DoctorCommandOptions) => doctor(opts));
+  addOutputOption(cmd, FORMATS);
 }

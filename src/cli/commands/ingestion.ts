@@ -4,12 +4,16 @@
  * `omsm ingestion resolve|exec|check -c WORKFLOW.yaml`: the read-only ingestion runtime. Provider,
  * loader and namespace come from `workflowConfig.openMetadataServerConfig` (flags override); the
  * provider is opened read-only and only ever sends `get`. Values are written only where asked
- * (`-o FILE` as a 0600 file, `--stdout`, or a 0600 temp file handed to `exec`'s child), never to
- * logs or errors; `check` never prints a value.
+ * (`--output-file FILE` as a 0600 file, `--stdout`, or a 0600 temp file handed to `exec`'s child),
+ * never to logs or errors; `check` never prints a value (`-o json` for scripts).
+ *
+ * `-o/--output` is the output format in every omsm command. `resolve` once took `-o FILE`; it is
+ * refused there now (exit 2, naming `--output-file`) rather than kept, because `-o json` would be
+ * a file to an old script and a format to everyone else.
  */
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { omsmError } from '../../core/errors.js';
 import { runWithPrivateFile, writePrivateFile } from '../../ingestion/handover.js';
 import { type OpenedResolver, openResolver } from '../../ingestion/open-resolver.js';
@@ -17,6 +21,7 @@ import type { ReferenceStatus } from '../../ingestion/resolver.js';
 import { readWorkflowFile, type WorkflowFile } from '../../ingestion/workflow-file.js';
 import { readWorkflowSettings } from '../../ingestion/workflow-settings.js';
 import { CliExit } from '../exit.js';
+import { addOutputOption, type OutputOptions, outputFormat } from '../output-format.js';
 
 export interface IngestionCommonOptions {
   readonly config: string;
@@ -28,13 +33,15 @@ export interface IngestionCommonOptions {
 }
 
 export interface ResolveOptions extends IngestionCommonOptions {
+  readonly outputFile?: string;
+  /** The old `-o FILE` spelling, only to refuse it with the new one. */
   readonly output?: string;
   readonly stdout?: boolean;
 }
 
-export interface CheckOptions extends IngestionCommonOptions {
-  readonly format?: string;
-}
+const CHECK_FORMATS = ['text', 'json'] as const;
+
+export interface CheckOptions extends IngestionCommonOptions, OutputOptions {}
 
 async function open(
   options: IngestionCommonOptions,
@@ -64,24 +71,36 @@ async function resolvedText(options: IngestionCommonOptions): Promise<{ text: st
 }
 
 /**
- * `omsm ingestion resolve`: writes the resolved config to `-o FILE` (0600, atomic) or stdout.
- * @throws OmsmError OMSM_ERR_USAGE without -o/--stdout; OMSM_ERR_SECRET_UNRESOLVED (nothing written).
+ * `omsm ingestion resolve`: writes the resolved config to `--output-file FILE` (0600, atomic) or
+ * stdout.
+ * @throws OmsmError OMSM_ERR_USAGE without --output-file/--stdout, or for the old `-o FILE`;
+ *   OMSM_ERR_SECRET_UNRESOLVED (nothing written).
  */
 export async function ingestionResolve(options: ResolveOptions): Promise<void> {
-  if (!options.output && !options.stdout) {
+  if (options.output !== undefined) {
     throw omsmError(
       'OMSM_ERR_USAGE',
-      'say where the resolved config (plain secrets) goes: -o FILE (written with mode 0600) or --stdout',
+      `-o/--output is the output format in omsm commands, not a file: write the resolved config with --output-file ${options.output.slice(0, 200)}`,
+      { path: '--output' },
     );
   }
-  if (options.output && options.stdout) {
-    throw omsmError('OMSM_ERR_USAGE', 'give -o FILE or --stdout, not both');
+  const file = options.outputFile;
+  if (!file && !options.stdout) {
+    throw omsmError(
+      'OMSM_ERR_USAGE',
+      'say where the resolved config (plain secrets) goes: --output-file FILE (written with mode 0600) or --stdout',
+      { path: '--output-file' },
+    );
   }
-  if (options.output && sameFile(options.output, options.config)) {
+  if (file && options.stdout) {
+    throw omsmError('OMSM_ERR_USAGE', 'give --output-file FILE or --stdout, not both', { path: '--stdout' });
+  }
+  if (file && sameFile(file, options.config)) {
     // The input keeps references; overwriting it with values would put secrets where none belong.
     throw omsmError(
       'OMSM_ERR_USAGE',
-      `-o ${options.output} is the input file; write the resolved config elsewhere`,
+      `--output-file ${file} is the input file; write the resolved config elsewhere`,
+      { path: '--output-file' },
     );
   }
   const { text } = await resolvedText(options);
@@ -90,15 +109,15 @@ export async function ingestionResolve(options: ResolveOptions): Promise<void> {
     return;
   }
   try {
-    writePrivateFile(options.output!, text);
+    writePrivateFile(file!, text);
   } catch (err) {
     throw omsmError(
       'OMSM_ERR_CONFIG_FILE',
-      `cannot write ${options.output} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
-      { path: options.output },
+      `cannot write ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      { path: file },
     );
   }
-  process.stderr.write(`resolved config written to ${options.output} (mode 0600)\n`);
+  process.stderr.write(`resolved config written to ${file} (mode 0600)\n`);
 }
 
 /**
@@ -127,6 +146,7 @@ export async function ingestionExec(options: IngestionCommonOptions, command: st
  * @returns the report lines; throws CliExit(3) after printing when any reference failed.
  */
 export async function ingestionCheck(options: CheckOptions): Promise<void> {
+  const format = outputFormat(options, CHECK_FORMATS);
   const { file, opened } = await open(options);
   let report: ReferenceStatus[];
   try {
@@ -136,7 +156,7 @@ export async function ingestionCheck(options: CheckOptions): Promise<void> {
   }
   const failed = report.filter((r) => !r.ok).length;
   const c = opened.connection;
-  if (options.format === 'json') {
+  if (format === 'json') {
     const out = {
       file: file.fileName,
       provider: opened.settings.provider,
@@ -226,14 +246,15 @@ export function register(program: Command): void {
 
   common(ingestion.command('resolve'))
     .description('Write the workflow config with every secret: reference replaced by its value')
-    .option('-o, --output <file>', 'write here, mode 0600 (replaced atomically)')
+    .option('--output-file <file>', 'write here, mode 0600 (replaced atomically)')
     .option('--stdout', 'print the resolved config (plain secrets) on stdout')
+    .addOption(new Option('-o, --output <value>', 'refused: use --output-file').hideHelp())
     .addHelpText(
       'after',
       `${PRECEDENCE}
 
 Examples:
-  omsm ingestion resolve -c workflow.yaml -o /run/ingest/workflow.yaml
+  omsm ingestion resolve -c workflow.yaml --output-file /run/ingest/workflow.yaml
   omsm ingestion resolve -c workflow.yaml --stdout --loader env | metadata ingest -c /dev/stdin
 
 Exit codes: 0 written; 1 a reference could not be resolved (nothing written); 2 usage or config.`,
@@ -261,16 +282,17 @@ resolved (the command is not run); 2 usage or config; 127 command not found.`,
     )
     .action(async (command: string[], opts: IngestionCommonOptions) => ingestionExec(opts, command));
 
-  common(ingestion.command('check'))
-    .description('Resolve every reference and report each one: found, or why not (never values)')
-    .option('--output <format>', 'text or json', 'text')
+  addOutputOption(
+    common(ingestion.command('check')).description(
+      'Resolve every reference and report each one: found, or why not (never values)',
+    ),
+    CHECK_FORMATS,
+  )
     .addHelpText(
       'after',
       `${PRECEDENCE}
 
 Exit codes: 0 every reference found; 3 some could not be resolved; 2 usage or config.`,
     )
-    .action(async (opts: CheckOptions & { output?: string }) =>
-      ingestionCheck({ ...opts, format: opts.output }),
-    );
+    .action(async (opts: CheckOptions) => ingestionCheck(opts));
 }

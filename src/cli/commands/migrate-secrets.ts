@@ -12,21 +12,22 @@ import { DEFAULT_CONFIG_PATH } from '../../core/paths.js';
 import { loadOpsConfig } from '../../ops/config-file.js';
 import { openMigration, sourceConfig } from '../../ops/migrate/open-migration.js';
 import { createProgress } from '../../ops/migrate/progress.js';
-import { planLine, renderReportText } from '../../ops/migrate/render-report.js';
-import { runMigration } from '../../ops/migrate/run-migration.js';
+import { planLine, renderReportText, reportJson } from '../../ops/migrate/render-report.js';
+import { nonDurableTarget, runMigration } from '../../ops/migrate/run-migration.js';
 import { renderVerifyText, verifyMigration } from '../../ops/migrate/verify.js';
 import { CliExit } from '../exit.js';
 import { addConfigOption } from '../load-config.js';
+import { addOutputOption, type OutputOptions, outputFormat } from '../output-format.js';
 
-export interface MigrateCommandOptions {
+const FORMATS = ['text', 'json'] as const;
+
+export interface MigrateCommandOptions extends OutputOptions {
   readonly config?: string;
   readonly fromConfig?: string;
   readonly fromProvider?: string;
   readonly fromNamespace?: string;
   readonly fromKubeconfig?: string;
   readonly dryRun?: boolean;
-  readonly json?: boolean;
-  readonly output?: string;
   readonly deleteSource?: boolean;
   readonly concurrency?: string;
   readonly rate?: string;
@@ -45,10 +46,7 @@ function intOption(raw: string | undefined, name: string, fallback: number, min:
 
 /** Runs the command. @throws CliExit (1, 3) for failed/partial runs; OmsmError for config/usage. */
 export async function migrateSecrets(opts: MigrateCommandOptions): Promise<void> {
-  const output = opts.json ? 'json' : (opts.output ?? 'text');
-  if (output !== 'text' && output !== 'json') {
-    throw omsmError('OMSM_ERR_USAGE', '--output must be text or json', { path: '--output' });
-  }
+  const output = outputFormat(opts, FORMATS);
   const concurrency = intOption(opts.concurrency, '--concurrency', 32, 1);
   const rate = intOption(opts.rate, '--rate', 500, 0);
   if (opts.dryRun && opts.deleteSource) {
@@ -65,6 +63,10 @@ export async function migrateSecrets(opts: MigrateCommandOptions): Promise<void>
   const out = process.stdout;
   let first = true;
   try {
+    // A target that forgets everything on exit is refused before anything is written (runMigration
+    // checks it too); a dry run only plans, so it says what apply would do and carries on.
+    const refused = nonDurableTarget(m.target, m.plan.target.label);
+    if (refused && !opts.dryRun) throw refused;
     if (output === 'json' && opts.dryRun) out.write('{"plan":[\n');
     const report = await runMigration({
       holders: m.holders,
@@ -84,19 +86,25 @@ export async function migrateSecrets(opts: MigrateCommandOptions): Promise<void>
       },
       ...(opts.progress === false
         ? {}
-        : { progress: createProgress({ label: opts.dryRun ? 'plan' : 'migrate-secrets' }) }),
+        : {
+            progress: createProgress({
+              label: opts.dryRun ? 'plan' : 'migrate-secrets',
+              dryRun: opts.dryRun === true,
+            }),
+          }),
     });
     const verify =
       opts.verify && !opts.dryRun
         ? await verifyMigration(m.holders, m.target, m.plan, concurrency)
         : undefined;
     if (output === 'json') {
-      const body = verify ? { ...report, verify } : report;
+      const body = verify ? { ...reportJson(report), verify } : reportJson(report);
       out.write(opts.dryRun ? `\n],"report":${JSON.stringify(body)}}\n` : `${JSON.stringify(body)}\n`);
     } else {
-      out.write(renderReportText(report));
+      out.write(renderReportText(report, refused ? { applyRefused: refused.code } : {}));
       if (verify) out.write(renderVerifyText(verify));
     }
+    if (refused) process.stderr.write(`warning ${refused.code}: ${refused.message}\n  fix: ${refused.fix}\n`);
     const exit = report.exitCode === 0 && verify && verify.problems.length > 0 ? 3 : report.exitCode;
     if (exit !== 0) throw new CliExit(exit);
   } finally {
@@ -105,7 +113,7 @@ export async function migrateSecrets(opts: MigrateCommandOptions): Promise<void>
 }
 
 export function register(program: Command): void {
-  addConfigOption(
+  const cmd = addConfigOption(
     program
       .command('migrate-secrets')
       .description(
@@ -120,8 +128,6 @@ export function register(program: Command): void {
     .option('--from-namespace <ns>', 'source Kubernetes namespace (default: the target namespace)')
     .option('--from-kubeconfig <path>', 'kubeconfig of the source cluster')
     .option('--dry-run', 'print the plan (with conflicts) and change nothing')
-    .option('--json', 'machine output (same as --output json)')
-    .option('-o, --output <format>', 'text or json', 'text')
     .option(
       '--delete-source',
       'delete each source secret after its copy is verified and the reference rewritten',
@@ -148,8 +154,10 @@ it still holds the old stored form. Interrupted runs are finished by running aga
 Exit codes:
   0  every secret is in the target (or the plan has no conflicts)
   1  nothing could be migrated (or a fatal error, e.g. the database is unreachable)
-  2  usage or configuration error; nothing was changed
+  2  usage or configuration error, or a target that keeps nothing after exit
+     (in-memory); nothing was changed
   3  partial: some items failed or conflict (listed in the report); run again after fixing`,
     )
     .action(async (opts: MigrateCommandOptions) => migrateSecrets(opts));
+  addOutputOption(cmd, FORMATS, { jsonAlias: true });
 }

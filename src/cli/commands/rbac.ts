@@ -2,14 +2,19 @@
  * @module cli/commands/rbac
  *
  * `omsm rbac -c FILE [...]`: prints the RBAC manifests of docs/contract.md#rbac for the configured secrets
- * namespace, ready for `kubectl apply -f -`. Prints only; it never talks to a cluster.
+ * namespace, ready for `kubectl apply -f -`: YAML documents, or with `-o json` one `v1` `List` (what
+ * `kubectl get -o json` prints for several objects, and `kubectl apply -f -` reads). Prints only;
+ * it never talks to a cluster.
  */
 import type { Command } from 'commander';
 import { loadOpsConfig } from '../../ops/config-file.js';
 import { addConfigOption } from '../load-config.js';
+import { addOutputOption, type OutputOptions, outputFormat } from '../output-format.js';
 import { rbacObjects, renderManifests, type RbacOptions } from '../../ops/rbac/rbac-manifests.js';
 
-export interface RbacCommandOptions {
+const FORMATS = ['yaml', 'json'] as const;
+
+export interface RbacCommandOptions extends OutputOptions {
   readonly config?: string;
   readonly serverSa?: string;
   readonly serverNamespace?: string;
@@ -25,6 +30,7 @@ export interface RbacCommandOptions {
  * @throws OmsmError config errors (exit 2), OMSM_ERR_USAGE for bad names.
  */
 export async function rbac(options: RbacCommandOptions): Promise<string> {
+  const format = outputFormat(options, FORMATS);
   const config = options.config ? await loadOpsConfig(options.config) : undefined;
   const secretsNamespace =
     options.secretsNamespace ?? config?.secretsManagerConfiguration.parameters.namespace ?? 'default';
@@ -36,6 +42,10 @@ export async function rbac(options: RbacCommandOptions): Promise<string> {
     ingestionNamespace: options.ingestionNamespace,
     withList: options.withList === true,
   };
+  if (format === 'json') {
+    const list = { apiVersion: 'v1', kind: 'List', items: rbacObjects(opts) };
+    return `${JSON.stringify(list, null, 2)}\n`;
+  }
   const header = [
     `RBAC for omsm: Secrets in namespace "${secretsNamespace}".`,
     'Server: create, get, update, delete on secrets.',
@@ -53,7 +63,7 @@ export async function rbac(options: RbacCommandOptions): Promise<string> {
 }
 
 export function register(program: Command): void {
-  addConfigOption(
+  const cmd = addConfigOption(
     program
       .command('rbac')
       .description('Print the ServiceAccount, Roles and RoleBindings omsm needs (for kubectl apply -f -)'),
@@ -85,4 +95,5 @@ Exit codes: 0 printed; 2 bad config or names (nothing printed).`,
     .action(async (opts: RbacCommandOptions) => {
       process.stdout.write(await rbac(opts));
     });
+  addOutputOption(cmd, FORMATS);
 }

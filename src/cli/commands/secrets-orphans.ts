@@ -13,19 +13,19 @@ import { loadOpsConfig } from '../../ops/config-file.js';
 import { renderOrphansText, runOrphans } from '../../ops/orphans/run-orphans.js';
 import { CliExit } from '../exit.js';
 import { addConfigOption } from '../load-config.js';
+import { addOutputOption, type OutputOptions, outputFormat } from '../output-format.js';
 
-export interface OrphansCommandOptions {
+const FORMATS = ['text', 'json'] as const;
+
+export interface OrphansCommandOptions extends OutputOptions {
   readonly config?: string;
   readonly apply?: boolean;
   readonly minAge?: string;
-  readonly output?: string;
 }
 
 /** @throws CliExit(3) when orphans or missing references remain; OmsmError otherwise. */
 export async function secretsOrphans(opts: OrphansCommandOptions): Promise<void> {
-  const output = opts.output ?? 'text';
-  if (output !== 'text' && output !== 'json')
-    throw omsmError('OMSM_ERR_USAGE', '--output must be text or json', { path: '--output' });
+  const output = outputFormat(opts, FORMATS);
   const minAge = Number(opts.minAge ?? '600');
   if (!Number.isInteger(minAge) || minAge < 0)
     throw omsmError('OMSM_ERR_USAGE', '--min-age must be a whole number of seconds', { path: '--min-age' });
@@ -40,14 +40,13 @@ export async function secretsOrphans(opts: OrphansCommandOptions): Promise<void>
 }
 
 export function registerOrphans(secrets: Command): void {
-  addConfigOption(
+  const cmd = addConfigOption(
     secrets
       .command('orphans')
       .description('Managed Secrets no entity references, and references whose Secret is missing'),
   )
     .option('--apply', 'delete the orphans (managed by omsm, unreferenced, older than --min-age)')
     .option('--min-age <seconds>', 'ignore Secrets younger than this (a write in progress)', '600')
-    .option('-o, --output <format>', 'text or json', 'text')
     .addHelpText(
       'after',
       `
@@ -61,4 +60,5 @@ Exit codes:
   3  orphans or missing references found`,
     )
     .action(async (opts: OrphansCommandOptions) => secretsOrphans(opts));
+  addOutputOption(cmd, FORMATS);
 }

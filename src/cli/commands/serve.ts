@@ -85,7 +85,6 @@ function banner(
  * @throws OmsmError config errors (exit 2), OMSM_ERR_DB_UNAVAILABLE, provider start-up errors.
  */
 export async function serve(opts: ServeOptions): Promise<void> {
-  const logger = createLogger({ name: 'omsm-server' });
   // Dynamic import: only `--embedded` loads the emulator (its PKI and protobuf libraries); a
   // production server never does (test/serve-loads.test.ts checks it).
   const embedding = opts.embedded ? await import('../embedded.js') : undefined;
@@ -94,6 +93,8 @@ export async function serve(opts: ServeOptions): Promise<void> {
     : undefined;
   try {
     const base = embedded ? embedded.config : loadCliConfig(opts);
+    // logging.level (LOG_LEVEL in the shipped file), or OMSM_LOG_LEVEL when set: see load-config.
+    const logger = createLogger({ name: 'omsm-server', level: base.logging.level });
     const config: OmsmConfig = {
       ...base,
       server: {

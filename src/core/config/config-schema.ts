@@ -8,7 +8,7 @@
  * itself is added by the loader, which knows which keys hold secrets.
  */
 import { z } from 'zod';
-import { LOADERS, PROVIDERS } from './config-types.js';
+import { LOADERS, LOG_LEVELS, PROVIDERS } from './config-types.js';
 import { labelKeyProblem, labelValueProblem, namespaceProblem } from '../naming/labels.js';
 
 /** The key upstream's openmetadata.yaml falls back to; public, so only fit for development. */
@@ -203,6 +203,8 @@ export const configSchema = z.object({
     }),
   ),
   pipelineServiceClientConfiguration: section(z.object({ secretsManagerLoader: oneOf(LOADERS, 'noop') })),
+  // Upstream's section; its loggers and appenders are Dropwizard's and are ignored.
+  logging: section(z.object({ level: oneOf(LOG_LEVELS, 'info') })),
   server: section(
     z.object({
       host: required('127.0.0.1', 'a listen address'),

@@ -26,6 +26,20 @@ export const UPSTREAM_PROVIDERS = [
 ] as const;
 
 export const LOADERS = ['noop', 'airflow', 'env'] as const;
+
+/** Upstream's (logback) level names, plus pino's `fatal` and `silent` that OMSM_LOG_LEVEL took. */
+export const LOG_LEVELS = [
+  'off',
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'trace',
+  'all',
+  'silent',
+] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 export type LoaderName = (typeof LOADERS)[number];
 
 export interface KubernetesParameters {
@@ -60,6 +74,12 @@ export interface PipelineServiceClientConfiguration {
   readonly secretsManagerLoader: LoaderName;
 }
 
+/** As upstream's `logging` section; only `level` is read (its `loggers` and `appenders` are not). */
+export interface LoggingConfiguration {
+  /** `logging.level` (LOG_LEVEL in the shipped file); OMSM_LOG_LEVEL, when set, wins. Lowercase. */
+  readonly level: LogLevel;
+}
+
 /** omsm: the HTTP server. */
 export interface ServerConfiguration {
   readonly host: string; // SERVER_HOST, default 127.0.0.1
@@ -92,6 +112,7 @@ export interface OmsmConfig {
   readonly secretsManagerConfiguration: SecretsManagerConfiguration;
   readonly fernetConfiguration: FernetConfiguration;
   readonly pipelineServiceClientConfiguration: PipelineServiceClientConfiguration;
+  readonly logging: LoggingConfiguration;
   readonly server: ServerConfiguration;
   readonly database: DatabaseConfiguration;
   readonly authentication: AuthConfiguration;

@@ -240,7 +240,30 @@ test('a file path is read, and unknown upstream keys are ignored', () => {
   const c = loadConfig({ path: file, env: {} });
   assert.equal(c.clusterName, 'x');
   assert.deepEqual(c.schemaDirs, ['a', 'b']);
-  assert.equal((c as unknown as Record<string, unknown>).logging, undefined);
+  assert.deepEqual(c.logging, { level: 'info' }, "upstream's logging.level is read, in any case");
+});
+
+test('log level: logging.level (LOG_LEVEL in the shipped file), OMSM_LOG_LEVEL wins, INFO by default', () => {
+  assert.equal(loadConfig({ env: {} }).logging.level, 'info');
+  assert.equal(loadConfig({ env: { LOG_LEVEL: 'DEBUG' } }).logging.level, 'debug');
+  assert.equal(loadConfig({ env: { LOG_LEVEL: 'DEBUG', OMSM_LOG_LEVEL: 'warn' } }).logging.level, 'warn');
+  assert.equal(loadConfig({ env: { LOG_LEVEL: 'ERROR', OMSM_LOG_LEVEL: '' } }).logging.level, 'error');
+  assert.equal(loadConfig({ text: 'logging:\n  level: TRACE\n', env: {} }).logging.level, 'trace');
+  assert.equal(loadConfig({ text: 'clusterName: x\n', env: { LOG_LEVEL: 'debug' } }).logging.level, 'info');
+  for (const env of [{ LOG_LEVEL: 'verbose' }, { OMSM_LOG_LEVEL: 'loud' }]) {
+    assert.throws(
+      () => loadConfig({ env }),
+      (err: { code?: string; details?: { issues?: { path: string; message: string; fix?: string }[] } }) => {
+        const issue = err.details?.issues?.[0];
+        return (
+          err.code === 'OMSM_ERR_CONFIG_INVALID' &&
+          issue?.path === 'logging.level' &&
+          /must be one of off, fatal, error, warn, info, debug, trace, all, silent/.test(issue.message) &&
+          /LOG_LEVEL \(or OMSM_LOG_LEVEL, which wins\)/.test(issue.fix ?? '')
+        );
+      },
+    );
+  }
 });
 
 test('maskedConfig masks every secret key that has a value, and nothing else', () => {

@@ -38,6 +38,7 @@ const ENV_OF: Record<string, string> = {
   'secretsManagerConfiguration.parameters.concurrency': 'OM_SM_CONCURRENCY',
   'fernetConfiguration.fernetKey': 'FERNET_KEY',
   'pipelineServiceClientConfiguration.secretsManagerLoader': 'PIPELINE_SERVICE_CLIENT_SECRETS_MANAGER_LOADER',
+  'logging.level': 'LOG_LEVEL (or OMSM_LOG_LEVEL, which wins)',
   'server.host': 'SERVER_HOST',
   'server.port': 'SERVER_PORT',
   'database.scheme': 'DB_SCHEME',
@@ -95,7 +96,7 @@ export function loadConfig(options: LoadConfigOptions = {}): OmsmConfig {
     ]);
   }
   checkProvider(raw);
-  const parsed = configSchema.safeParse(raw);
+  const parsed = configSchema.safeParse(withLogLevelOverride(raw as Record<string, unknown>, env));
   if (!parsed.success) {
     throw validationError(
       'OMSM_ERR_CONFIG_INVALID',
@@ -105,6 +106,19 @@ export function loadConfig(options: LoadConfigOptions = {}): OmsmConfig {
   const config = parsed.data as OmsmConfig;
   Fernet.fromConfig(config.fernetConfiguration.fernetKey); // throws OMSM_ERR_FERNET_KEY
   return deepFreeze(config);
+}
+
+/**
+ * omsm's own `OMSM_LOG_LEVEL`, when set and not empty, replaces `logging.level`: it was omsm's only
+ * setting before upstream's key was read, and an explicit process-level override is what one sets
+ * to debug a single run without editing the file. Applied before validation, so a bad value is
+ * reported at `logging.level` like any other.
+ */
+function withLogLevelOverride(raw: Record<string, unknown>, env: Env): Record<string, unknown> {
+  const level = env.OMSM_LOG_LEVEL;
+  if (level === undefined || level.trim() === '') return raw;
+  const logging = raw.logging !== null && typeof raw.logging === 'object' ? raw.logging : {};
+  return { ...raw, logging: { ...logging, level } };
 }
 
 /** Unknown provider names get their own code and the list of what omsm supports. */

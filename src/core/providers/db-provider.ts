@@ -22,6 +22,7 @@ export class DbProvider implements SecretsProvider {
   readonly name = 'db' as const;
   readonly capability: Capability;
   readonly inline = true;
+  readonly durable = true;
   readonly #fernet: Fernet | undefined;
 
   /** @throws OmsmError OMSM_ERR_FERNET_KEY for a malformed key. */

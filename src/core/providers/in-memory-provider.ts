@@ -46,6 +46,8 @@ export class InMemoryProvider implements SecretsProvider {
   readonly name = 'in-memory' as const;
   readonly capability: Capability;
   readonly inline = false;
+  /** Values live in this process only (tests, development). */
+  readonly durable = false;
   readonly backing: InMemoryStore;
 
   constructor(options: InMemoryProviderOptions = {}) {

@@ -33,6 +33,12 @@ export interface SecretsProvider {
   readonly inline: boolean;
   /** The start-up access self-check's result, when the provider ran one (readiness reports it). */
   readonly access?: { readonly state: AccessState; readonly message: string };
+  /**
+   * True when what `store` writes outlives this process (a database row, a Kubernetes Secret).
+   * `migrate-secrets` refuses a target without it: rewriting rows to references into a store that
+   * vanishes on exit would lose every value.
+   */
+  readonly durable: boolean;
 
   /**
    * Upserts `value` under `id` and returns the stored form to keep in the database.

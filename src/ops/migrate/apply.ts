@@ -3,7 +3,8 @@
  *
  * Applying the plan of one entity. For each field to migrate: read the value from the source,
  * write the target (hint `new`: a migration mostly creates), read it back and compare, and only
- * then rewrite the database field, conditionally on it still holding the old stored form. The
+ * then rewrite the database field, conditionally on it still holding the old stored form (a
+ * Fernet-wrapped reference is not written, but its Secret is read back all the same). The
  * order is what makes a crash at any point safe: before the rewrite the database still points at
  * the source (a re-run writes the same target again, which the provider turns into no write since
  * the value is unchanged); after it, the field is in the target form and a re-run sees "already
@@ -12,7 +13,7 @@
  * Source secrets are deleted (`--delete-source`) only after the rewrite is confirmed. Everything is
  * reported per item; nothing here throws for one item's failure.
  */
-import { asOmsmError } from '../../core/errors.js';
+import { asOmsmError, omsmError } from '../../core/errors.js';
 import { isReference } from '../../core/naming/reference.js';
 import type { SecretsProvider } from '../../core/providers/provider.js';
 import type {
@@ -48,6 +49,26 @@ interface FieldStep {
   change?: FieldChange;
   /** The source may be deleted once the database no longer needs it. */
   deletable: boolean;
+}
+
+/**
+ * The read-back every target passes before a row is rewritten to point at it: the stored form must
+ * resolve in the target, to `expected` when the value was just written (any value when the row is
+ * only unwrapped to an existing reference). Returns the failure reason, or undefined when it holds.
+ * A read that throws propagates and fails the item the same way: the row is left alone.
+ */
+async function readBack(
+  target: SecretsProvider,
+  stored: string,
+  expected: string | undefined,
+): Promise<string | undefined> {
+  const back = await target.get(stored);
+  if (back !== undefined && (expected === undefined || back === expected)) return undefined;
+  const what =
+    back === undefined
+      ? `the target holds no value behind ${stored.startsWith('secret:') ? stored : 'the stored form'}`
+      : 'the value read back differs from the source';
+  return reasonOf(omsmError('OMSM_ERR_MIGRATE_VERIFY', `${what}; the field was not rewritten`));
 }
 
 const STATIC: Record<string, Outcome> = {
@@ -86,14 +107,19 @@ async function moveField(f: PlannedField, deps: ApplyDeps): Promise<FieldStep> {
     let next: string;
     if (isReference(value) && target.recognizes(value)) {
       // Upstream keeps references Fernet-wrapped in the database: unwrap, there is nothing to copy.
+      // The row will point at that Secret, so it must be there (read back like a written value).
       next = value;
+      const problem = await readBack(target, next, undefined);
+      if (problem) {
+        step.reason = problem;
+        return step;
+      }
     } else {
       await deps.beforeWrite();
       next = await target.store(f.targetId, value, { hint: 'new' });
-      const back = await target.get(next);
-      if (back !== value) {
-        step.reason =
-          'OMSM_ERR_MIGRATE_VERIFY: the value read back differs from the source; the field was not rewritten';
+      const problem = await readBack(target, next, value);
+      if (problem) {
+        step.reason = problem;
         return step;
       }
     }

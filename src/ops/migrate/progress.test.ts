@@ -33,3 +33,16 @@ test('on a terminal: one bar redrawn in place, newline at the end', () => {
   assert.match(chunks.at(-2)!, /\[#+\] 100% 4\/4 \| migrated 0, already there 4/);
   assert.equal(chunks.at(-1), '\n');
 });
+
+test('a dry run counts what it would migrate, never "migrated"', () => {
+  const { chunks, s } = stream(false);
+  const p = createProgress({ stream: s, label: 'plan', dryRun: true });
+  p.start(2);
+  for (let i = 0; i < 2; i++) p.entityDone([item('migrated')]);
+  p.end();
+  assert.match(chunks.at(-1)!, /plan: 2\/2 entities \(100%\), would migrate 2, already there 0/);
+  assert.ok(
+    chunks.every((c) => !/\bmigrated\b/.test(c)),
+    chunks.join(''),
+  );
+});

@@ -12,6 +12,8 @@ export interface ProgressOptions {
   /** Force plain lines (default: bar only when the stream is a TTY). */
   readonly plain?: boolean;
   readonly label?: string;
+  /** A dry run moves nothing: count "would migrate", never "migrated". */
+  readonly dryRun?: boolean;
 }
 
 export function createProgress(options: ProgressOptions = {}): ProgressSink {
@@ -27,7 +29,7 @@ export function createProgress(options: ProgressOptions = {}): ProgressSink {
 
   const line = (): string => {
     const rate = (c.migrated + c.already) / Math.max(0.001, (Date.now() - started) / 1000);
-    const counts = `migrated ${c.migrated}, already there ${c.already}, failed ${c.failed} (${rate.toFixed(0)} secrets/s)`;
+    const counts = `${options.dryRun ? 'would migrate' : 'migrated'} ${c.migrated}, already there ${c.already}, failed ${c.failed} (${rate.toFixed(0)} secrets/s)`;
     if (total === undefined || total === 0) return `${label}: ${entities} entities, ${counts}`;
     const pct = Math.min(100, Math.floor((entities / total) * 100));
     if (!tty) return `${label}: ${entities}/${total} entities (${pct}%), ${counts}`;

@@ -3,7 +3,7 @@
  *
  * The migration report and plan lines as text or JSON. Names, kinds and counts only.
  */
-import { ENTITY_TYPES, type MigrationReport, type PlanItem } from './migrate-types.js';
+import { type Counts, ENTITY_TYPES, type MigrationReport, type PlanItem } from './migrate-types.js';
 
 /** Problems listed one by one in the text report; the rest are grouped by reason. */
 const SHOWN = 20;
@@ -15,10 +15,29 @@ export function planLine(i: PlanItem): string {
   return `${i.status.padEnd(13)} ${i.entityType.padEnd(8)} ${i.entityKind}/${i.entityName}  ${i.field}  ${src} -> ${i.target}${why}`;
 }
 
-export function renderReportText(r: MigrationReport): string {
+/** What the text verdict must add: apply would be refused (the target is not durable). */
+export interface ReportNotes {
+  readonly applyRefused?: string;
+}
+
+/**
+ * The report as the JSON object `--output json` prints. A dry run moved nothing, so its counts say
+ * `would-migrate` where an apply says `migrated`; the other keys are the same in both.
+ */
+export function reportJson(r: MigrationReport): Record<string, unknown> {
+  if (!r.dryRun) return { ...r };
+  const planned = ({ migrated, ...rest }: Counts) => ({ 'would-migrate': migrated, ...rest });
+  return {
+    ...r,
+    byType: Object.fromEntries(ENTITY_TYPES.map((t) => [t, planned(r.byType[t])])),
+    totals: planned(r.totals),
+  };
+}
+
+export function renderReportText(r: MigrationReport, notes: ReportNotes = {}): string {
   const head = r.dryRun ? 'Plan (dry run, nothing changed)' : 'Migration report';
   const cols = r.dryRun
-    ? ['to migrate', 'already there', 'skipped', 'conflict', 'failed']
+    ? ['would migrate', 'already there', 'skipped', 'conflict', 'failed']
     : ['migrated', 'already there', 'skipped', 'conflict', 'failed'];
   const keys = ['migrated', 'already-there', 'skipped', 'conflict', 'failed'] as const;
   const lines = [`${head}: ${r.source} -> ${r.target}, ${r.entities} entities scanned`];
@@ -43,7 +62,7 @@ export function renderReportText(r: MigrationReport): string {
         const key = (p.reason ?? '').replace(/"[^"]*"|[a-z0-9]+(-[a-z0-9]+){2,}/g, '…');
         byReason.set(key, (byReason.get(key) ?? 0) + 1);
       }
-      lines.push(`  ... and ${rest} more (all of them with --json), by reason:`);
+      lines.push(`  ... and ${rest} more (all of them with -o json), by reason:`);
       for (const [reason, n] of [...byReason].sort((a, b) => b[1] - a[1]).slice(0, 10))
         lines.push(`    ${n} × ${reason}`);
       if (r.problemsOmitted)
@@ -53,7 +72,9 @@ export function renderReportText(r: MigrationReport): string {
   const verdict =
     r.exitCode === 0
       ? r.dryRun
-        ? 'No conflicts. Run without --dry-run to apply.'
+        ? notes.applyRefused
+          ? `No conflicts, but applying would be refused: ${notes.applyRefused}`
+          : `No conflicts. Run without --dry-run to apply (would migrate ${r.totals.migrated}).`
         : 'All done.'
       : r.exitCode === 3
         ? 'Partial: fix the problems above and run again (finished items are skipped).'

@@ -10,7 +10,7 @@ import type { PlanItem } from './migrate-types.js';
 import type { PlanContext, ProviderFacts } from './plan.js';
 import { runMigration } from './run-migration.js';
 import { verifyMigration } from './verify.js';
-import { renderReportText } from './render-report.js';
+import { renderReportText, reportJson } from './render-report.js';
 import type { SecretsProvider } from '../../core/providers/provider.js';
 
 const naming = { prefix: '', clusterName: 'openmetadata' };
@@ -235,7 +235,89 @@ test('the text report lists 20 problems and groups the rest by reason', async ()
   assert.equal(text.split('\n').filter((l) => l.startsWith('  failed ')).length, 20);
   assert.match(
     text,
-    /\.\.\. and 40 more \(all of them with --json\), by reason:\n {4}40 × OMSM_ERR_SECRET_UNAVAILABLE/,
+    /\.\.\. and 40 more \(all of them with -o json\), by reason:\n {4}40 × OMSM_ERR_SECRET_UNAVAILABLE/,
   );
   assert.match(text, /Failed: nothing could be migrated/);
+});
+
+test('a read-back that fails leaves the row untouched: a differing value, a missing one, a read error', async () => {
+  const src = fakeInline();
+  const dst = fakeExternal();
+  const holders = fakeHolders([
+    { type: 'service', name: 'differs', config: { password: enc('pw-a') } },
+    { type: 'service', name: 'vanishes', config: { password: enc('pw-b') } },
+    { type: 'service', name: 'unreadable', config: { password: enc('pw-c') } },
+    { type: 'service', name: 'wrapped', config: { password: enc('secret:never-written') } },
+  ]);
+  // The store "succeeds" but what comes back is not what was written (a lossy backend, a webhook
+  // rewriting Secrets), or nothing, or the read fails.
+  const get = dst.get;
+  dst.get = async (stored) => {
+    if (stored.includes('-differs-')) return 'something else';
+    if (stored.includes('-vanishes-')) return undefined;
+    if (stored.includes('-unreadable-')) throw new Error('connection reset');
+    return get(stored);
+  };
+  const before = [...holders.rows.values()].map((r) => structuredClone(r.doc));
+  const r = await runMigration({ holders, source: src, target: dst, plan: ctx(src, dst), rate: 0 });
+  assert.equal(r.totals.failed, 4);
+  assert.equal(r.totals.migrated, 0);
+  assert.equal(r.exitCode, 1);
+  assert.deepEqual(
+    [...holders.rows.values()].map((row) => row.doc),
+    before,
+    'no row was rewritten',
+  );
+  const reason = (name: string) => r.problems.find((p) => p.entityName === name)?.reason ?? '';
+  assert.match(reason('differs'), /^OMSM_ERR_MIGRATE_VERIFY: the value read back differs/);
+  assert.match(reason('vanishes'), /^OMSM_ERR_MIGRATE_VERIFY: the target holds no value behind secret:/);
+  assert.match(reason('unreadable'), /unexpected Error/);
+  // An upstream Fernet-wrapped reference is not written, but its Secret is read back all the same.
+  assert.match(reason('wrapped'), /no value behind secret:never-written; the field was not rewritten/);
+  for (const p of r.problems) assert.doesNotMatch(p.reason ?? '', /pw-|something else/);
+});
+
+test('a target that keeps nothing after the process exits is refused before anything is read or written', async () => {
+  const { holders, src, dst } = world(3);
+  const forgetful = { ...dst, durable: false };
+  let reads = 0;
+  const counting = { ...src, get: async (s: string) => (reads++, src.get(s)) };
+  await assert.rejects(
+    runMigration({ holders, source: counting, target: forgetful, plan: ctx(src, forgetful), rate: 0 }),
+    (err: { code?: string; exitCode?: number }) =>
+      err.code === 'OMSM_ERR_MIGRATE_TARGET_NOT_DURABLE' && err.exitCode === 2,
+  );
+  assert.equal(reads, 0);
+  assert.equal(dst.writes, 0);
+  assert.ok([...holders.rows.values()].every((row) => JSON.stringify(row.doc).includes('fernet:')));
+  // The dry run plans it all the same (it writes nothing); the CLI adds that apply would be refused.
+  const plan = await runMigration({
+    holders,
+    source: src,
+    target: forgetful,
+    plan: ctx(src, forgetful),
+    dryRun: true,
+    rate: 0,
+  });
+  assert.equal(plan.totals.migrated, 4);
+});
+
+test('the dry-run report says "would migrate", never "migrated"', async () => {
+  const { holders, src, dst } = world(4);
+  const r = await runMigration({
+    holders,
+    source: src,
+    target: dst,
+    plan: ctx(src, dst),
+    dryRun: true,
+    rate: 0,
+  });
+  const text = renderReportText(r);
+  assert.match(text, /would migrate/);
+  assert.match(text, /Run without --dry-run to apply \(would migrate 6\)/);
+  assert.doesNotMatch(text, /\bmigrated\b/);
+  const json = JSON.stringify(reportJson(r));
+  assert.doesNotMatch(json, /"migrated"/);
+  assert.equal((reportJson(r).totals as Record<string, number>)['would-migrate'], 6);
+  assert.match(renderReportText(r, { applyRefused: 'X' }), /applying would be refused: X/);
 });

@@ -7,6 +7,7 @@
  * memory stays flat in the number of secrets.
  */
 import pLimit from 'p-limit';
+import { type OmsmError, omsmError } from '../../core/errors.js';
 import type { SecretsProvider } from '../../core/providers/provider.js';
 import { applyHolder, reasonOf } from './apply.js';
 import {
@@ -84,13 +85,30 @@ function planFailure(holder: SecretHolder, err: unknown): ItemResult {
 }
 
 /**
+ * The refusal for a target whose values do not outlive this process (`durable` false: in-memory),
+ * or undefined for a durable one. Applying to such a target would rewrite every row to a reference
+ * into a store that is gone when the command exits. The dry run reports it; apply throws it.
+ */
+export function nonDurableTarget(target: SecretsProvider, label: string): OmsmError | undefined {
+  if (target.durable) return undefined;
+  return omsmError(
+    'OMSM_ERR_MIGRATE_TARGET_NOT_DURABLE',
+    `the target ${label} keeps nothing after this process exits; migrating to it would leave the database pointing at secrets that no longer exist, so nothing was changed`,
+    { path: 'secretsManagerConfiguration.secretsManager' },
+  );
+}
+
+/**
  * Runs (or, with `dryRun`, plans) a migration and returns the report. Item failures are reported,
  * not thrown.
- * @throws OmsmError when the entity database cannot be read (DB_UNAVAILABLE); items already
- *   applied stay applied, and a re-run continues.
+ * @throws OmsmError OMSM_ERR_MIGRATE_TARGET_NOT_DURABLE before anything is read or written (apply
+ *   only); when the entity database cannot be read (DB_UNAVAILABLE), items already applied stay
+ *   applied, and a re-run continues.
  */
 export async function runMigration(opts: MigrationOptions): Promise<MigrationReport> {
   const dryRun = opts.dryRun === true;
+  const refusal = dryRun ? undefined : nonDurableTarget(opts.target, opts.plan.target.label);
+  if (refusal) throw refusal;
   const limit = pLimit(Math.max(1, opts.concurrency ?? 32));
   const rate = createRateLimiter(opts.rate ?? 500);
   const byType = Object.fromEntries(ENTITY_TYPES.map((t) => [t, emptyCounts()])) as Record<
