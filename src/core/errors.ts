@@ -121,6 +121,12 @@ export const ERRORS = {
     2,
     "Send the password itself (omsm stores it in the field's own Secret), or the mask to keep the stored value; a reference to another Secret is never stored.",
   ),
+  OMSM_ERR_SECRET_FOREIGN: spec(
+    'forbidden',
+    403,
+    1,
+    "Reference the field's own Secret (what omsm's server stores for it); to use a value kept elsewhere, send it to the server, which stores it in the field's own Secret.",
+  ),
   OMSM_ERR_SECRET_CONFLICT: spec('conflict', 409, 1, 'Another writer changed the Secret; retry the request.'),
   OMSM_ERR_SECRET_TOO_LARGE: spec(
     'invalid',

@@ -10,6 +10,7 @@
  * configs: the resolver opens them with the Fernet key, or refuses them (never hands on ciphertext).
  */
 import { isReference } from '../core/naming/reference.js';
+import { type FieldOwner, fieldOwner } from './field-owner.js';
 
 /** A Fernet token as stored by the db provider: version byte 0x80 makes base64url start `gAAAAA`. */
 const FERNET_TOKEN = /^fernet:gAAAAA[A-Za-z0-9_-]+=*$/;
@@ -19,6 +20,8 @@ export interface ScanResult {
   readonly references: Map<string, string[]>;
   /** Each distinct Fernet token and every path it appears at. */
   readonly fernet: Map<string, string[]>;
+  /** For reference paths whose place names an owner (field-owner.ts): who must own the Secret. */
+  readonly owners: Map<string, FieldOwner>;
 }
 
 /** True for a `fernet:` token (the db provider's stored form). */
@@ -40,28 +43,34 @@ export function childPath(parent: string, key: string | number): string {
 export function scanReferences(value: unknown): ScanResult {
   const references = new Map<string, string[]>();
   const fernet = new Map<string, string[]>();
+  const owners = new Map<string, FieldOwner>();
   const onPath = new Set<object>();
+  const keys: (string | number)[] = [];
   const walk = (v: unknown, path: string): void => {
     if (typeof v === 'string') {
-      const into = isReference(v) ? references : isFernetToken(v) ? fernet : undefined;
+      const ref = isReference(v);
+      const into = ref ? references : isFernetToken(v) ? fernet : undefined;
       const paths = into?.get(v);
       if (paths) paths.push(path);
       else into?.set(v, [path]);
+      const owner = into ? fieldOwner(value, keys) : undefined;
+      if (owner) owners.set(path, owner);
       return;
     }
     if (v === null || typeof v !== 'object' || onPath.has(v)) return;
     onPath.add(v);
-    if (Array.isArray(v)) {
-      v.forEach((item, i) => {
-        walk(item, childPath(path, i));
-      });
-    } else {
-      for (const [k, item] of Object.entries(v)) walk(item, childPath(path, k));
+    const entries: [string | number, unknown][] = Array.isArray(v)
+      ? v.map((item, i) => [i, item])
+      : Object.entries(v);
+    for (const [k, item] of entries) {
+      keys.push(k);
+      walk(item, childPath(path, k));
+      keys.pop();
     }
     onPath.delete(v);
   };
   walk(value, '');
-  return { references, fernet };
+  return { references, fernet, owners };
 }
 
 /** True for the strings a resolver replaces: `secret:` references and Fernet tokens. */

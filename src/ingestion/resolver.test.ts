@@ -235,3 +235,86 @@ describe('scanReferences', () => {
     assert.deepEqual([...scan.references], [['secret:n', ['a["b.c"]', 'a.list[1]']]]);
   });
 });
+
+describe('resolves only what omsm manages for the field', () => {
+  const wf = (password: string, jwt = 'secret:jwt') => ({
+    source: { serviceName: 'db1', serviceConnection: { config: { authType: { password } } } },
+    workflowConfig: { openMetadataServerConfig: { securityConfig: { jwtToken: jwt } } },
+  });
+
+  test('a Secret without the managed-by mark is refused, and its value is not in the error', async () => {
+    const { provider, resolver } = setup();
+    const theirs = canary();
+    provider.values.set('app-db', theirs);
+    provider.unmanaged.add('app-db');
+    await assert.rejects(resolver.resolveConfig(wf('secret:app-db')), (e) => {
+      const err = unresolved(e);
+      assert.match(err.message, /secret:app-db .*not managed by omsm/);
+      assert.equal(
+        (err.details as { references: { code: string }[] }).references[0]!.code,
+        'OMSM_ERR_SECRET_FOREIGN',
+      );
+      assert.ok(!JSON.stringify(err).includes(theirs) && !err.message.includes(theirs));
+      return true;
+    });
+  });
+
+  test('a recorded id is compared with the place: service name, field path, bot and pipeline kinds', async () => {
+    const { provider, resolver } = setup();
+    for (const n of ['own', 'other', 'jwt', 'userjwt', 'dbt']) provider.values.set(n, canary());
+    provider.ids.set('own', 'openmetadata/database/db1/authType/password');
+    provider.ids.set('other', 'openmetadata/database/db2/authType/password');
+    provider.ids.set('jwt', 'openmetadata/bot/ingestion-bot/config/JWTToken');
+    provider.ids.set('userjwt', 'openmetadata/database/x/config/JWTToken');
+    provider.ids.set('dbt', 'openmetadata/pipeline/p1/dbtConfigSource/dbtSecurityConfig/awsSecretAccessKey');
+    const ok = await resolver.resolveConfig(wf('secret:own'));
+    assert.equal(ok.source.serviceConnection.config.authType.password, provider.values.get('own'));
+    const statuses = await resolver.check({
+      ...wf('secret:other', 'secret:userjwt'),
+      elsewhere: 'secret:other', // a place with no owner: only the managed mark counts
+    });
+    const byRef = new Map(statuses.map((s) => [s.reference, s]));
+    assert.equal(byRef.get('secret:other')!.ok, false, 'db2 at db1 refused even though also used elsewhere');
+    assert.match(
+      byRef.get('secret:other')!.reason!,
+      /belongs to "openmetadata\/database\/db2\/authType\/password", not to service "db1" field authType\.password/,
+    );
+    assert.equal(byRef.get('secret:userjwt')!.code, 'OMSM_ERR_SECRET_FOREIGN', "a JWT must be a bot's");
+    const dbt = {
+      source: {
+        sourceConfig: {
+          config: { dbtConfigSource: { dbtSecurityConfig: { awsSecretAccessKey: 'secret:dbt' } } },
+        },
+      },
+    };
+    assert.deepEqual(
+      (await resolver.check(dbt)).map((s) => s.ok),
+      [true],
+    );
+    const moved = { source: { sourceConfig: { config: { other: 'secret:dbt' } } } };
+    assert.deepEqual(
+      (await resolver.check(moved)).map((s) => s.code),
+      ['OMSM_ERR_SECRET_FOREIGN'],
+    );
+    assert.deepEqual(
+      (await resolver.check(wf('secret:own', 'secret:jwt'))).map((s) => s.ok),
+      [true, true],
+    );
+  });
+
+  test('upstream-written Secrets (managed, no recorded id) resolve anywhere', async () => {
+    const { provider, resolver } = setup();
+    provider.values.set('up', canary());
+    provider.values.set('jwt', canary());
+    const out = await resolver.resolveConfig(wf('secret:up'));
+    assert.equal(out.source.serviceConnection.config.authType.password, provider.values.get('up'));
+  });
+
+  test('a provider that cannot say who manages a Secret is not read from', async () => {
+    const provider = new FakeProvider();
+    provider.values.set('x', canary());
+    const blind = Object.assign(Object.create(FakeProvider.prototype), provider, { read: undefined });
+    const resolver = new SecretResolver({ provider: blind, providerName: 'kubernetes', namespace: 'prod' });
+    await assert.rejects(resolver.resolveReference('secret:x'), /cannot say who manages a secret/);
+  });
+});

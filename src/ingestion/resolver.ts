@@ -10,6 +10,12 @@
  * every failure of one config is collected and reported together. No reference string ever comes
  * back as a value.
  *
+ * Only what omsm manages is handed on (docs/ingestion.md#what-the-resolver-reads): a Secret
+ * without the managed-by label is refused (OMSM_ERR_SECRET_FOREIGN), and so is one whose recorded
+ * logical id belongs to another entity or field than the place it is used at (field-owner.ts).
+ * Upstream-written Secrets (label, no id annotation) stay readable. Without this, whoever may edit
+ * one connection could have any Secret the runtime can `get` sent to a host of their choice.
+ *
  * Work: one `get` per distinct reference, at most `concurrency` at a time (p-limit), identical
  * in-flight reads shared, and an optional TTL cache (off by default).
  */
@@ -18,6 +24,7 @@ import { asOmsmError, type ErrorCode, omsmError, type OmsmError } from '../core/
 import { isReference, parseReference, REFERENCE_PREFIX, toReference } from '../core/naming/reference.js';
 import { isValidSecretName } from '../core/naming/secret-name.js';
 import type { SecretsProvider } from '../core/providers/provider.js';
+import { type FieldOwner, ownerMismatch } from './field-owner.js';
 import { replaceReferences, type ScanResult, scanReferences } from './references.js';
 import { ResolverCache } from './resolver-cache.js';
 
@@ -58,19 +65,22 @@ export interface ReferenceStatus {
   readonly cause?: unknown;
 }
 
-type Attempt = { ok: true; value: string } | { ok: false; code: ErrorCode; reason: string; cause?: unknown };
+type Attempt =
+  | { ok: true; value: string; id?: string }
+  | { ok: false; code: ErrorCode; reason: string; cause?: unknown };
+type Read = { value: string; id?: string };
 
 export class SecretResolver {
   readonly #opts: ResolverOptions;
   readonly #limit: LimitFunction;
-  readonly #cache: ResolverCache;
+  readonly #cache: ResolverCache<Read>;
   readonly #inflight = new Map<string, Promise<Attempt>>();
   #decryptor: SecretsProvider | undefined;
 
   constructor(options: ResolverOptions) {
     this.#opts = options;
     this.#limit = pLimit(Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY));
-    this.#cache = new ResolverCache(options.cacheTtlMs ?? 0, options.now);
+    this.#cache = new ResolverCache<Read>(options.cacheTtlMs ?? 0, options.now);
   }
 
   get namespace(): string {
@@ -167,7 +177,7 @@ export class SecretResolver {
         fernetStatuses.push({ reference: '(fernet token)', paths, ok: true });
       }
     }
-    const { values, statuses } = await this.#run(refs);
+    const { values, statuses } = await this.#run(refs, scan.owners);
     for (const [token, value] of plain) values.set(token, value);
     for (const [token, ref] of viaReference) {
       const v = values.get(ref);
@@ -203,9 +213,11 @@ export class SecretResolver {
 
   async #run(
     refs: ReadonlyMap<string, readonly string[]>,
+    owners: ReadonlyMap<string, FieldOwner> = new Map(),
   ): Promise<{ values: Map<string, string>; statuses: ReferenceStatus[] }> {
     const entries = [...refs];
-    const attempts = await Promise.all(entries.map(([ref]) => this.#attempt(ref)));
+    const reads = await Promise.all(entries.map(([ref]) => this.#attempt(ref)));
+    const attempts = reads.map((a, i) => (a.ok ? this.#checkOwner(a, entries[i]![1], owners) : a));
     const values = new Map<string, string>();
     const statuses = entries.map(([ref, paths], i): ReferenceStatus => {
       const a = attempts[i]!;
@@ -231,7 +243,7 @@ export class SecretResolver {
       });
     }
     const cached = this.#cache.get(name);
-    if (cached !== undefined) return Promise.resolve({ ok: true, value: cached });
+    if (cached !== undefined) return Promise.resolve({ ok: true, ...cached });
     const running = this.#inflight.get(name);
     if (running) return running;
     const p = this.#limit(() => this.#read(name)).finally(() => this.#inflight.delete(name));
@@ -248,17 +260,34 @@ export class SecretResolver {
         reason: `secretsManagerProvider is ${providerName}, which keeps values inline and has no Secrets to read; set secretsManagerProvider: kubernetes (or --provider kubernetes)`,
       };
     }
+    if (!provider.read) {
+      return {
+        ok: false,
+        code: 'OMSM_ERR_SECRET_UNRESOLVED',
+        reason: `the ${providerName} provider cannot say who manages a secret, so nothing is read through it`,
+      };
+    }
     try {
-      const value = await provider.get(toReference(name));
-      if (value === undefined) {
+      const record = await provider.read(toReference(name));
+      if (record?.value === undefined) {
         return {
           ok: false,
           code: 'OMSM_ERR_SECRET_NOT_FOUND',
           reason: `no Secret "${name}" in namespace "${namespace}", or it has no data key "value"`,
         };
       }
-      this.#cache.set(name, value);
-      return { ok: true, value };
+      if (!record.managed) {
+        // Said before anything else about the Secret: its value is never read into the result.
+        return {
+          ok: false,
+          code: 'OMSM_ERR_SECRET_FOREIGN',
+          reason: `Secret "${name}" in namespace "${namespace}" is not managed by omsm (no managed-by label), and omsm hands on only Secrets it manages`,
+        };
+      }
+      const read: Read =
+        record.id === undefined ? { value: record.value } : { value: record.value, id: record.id };
+      this.#cache.set(name, read);
+      return { ok: true, ...read };
     } catch (err) {
       const known = asOmsmError(err);
       // Foreign errors may carry request headers in their text: report only their class.
@@ -267,6 +296,27 @@ export class SecretResolver {
         : `unexpected ${err instanceof Error ? err.name : typeof err}`;
       return { ok: false, code: known?.code ?? 'OMSM_ERR_INTERNAL', reason, cause: err };
     }
+  }
+
+  /** Refuses a read whose recorded owner is not the entity and field of a place it is used at. */
+  #checkOwner(
+    a: Attempt & { ok: true },
+    paths: readonly string[],
+    owners: ReadonlyMap<string, FieldOwner>,
+  ): Attempt {
+    if (a.id === undefined) return a; // upstream-written: no id recorded, nothing to compare
+    for (const path of paths) {
+      const owner = owners.get(path);
+      const why = owner && ownerMismatch(a.id, owner);
+      if (why) {
+        return {
+          ok: false,
+          code: 'OMSM_ERR_SECRET_FOREIGN',
+          reason: `the Secret is omsm's but not this field's: ${why}`,
+        };
+      }
+    }
+    return a;
   }
 
   #unresolved(failed: readonly ReferenceStatus[]): OmsmError {

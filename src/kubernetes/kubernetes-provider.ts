@@ -22,7 +22,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { omsmError, isNotFound } from '../core/errors.js';
 import { isReference, parseReference, toReference } from '../core/naming/reference.js';
 import type { SecretId } from '../core/naming/secret-name.js';
-import type { Capability, SecretsProvider, StoreOptions } from '../core/providers/provider.js';
+import type { Capability, SecretRecord, SecretsProvider, StoreOptions } from '../core/providers/provider.js';
 import type { AccessCheckResult } from './access-check.js';
 import { type KubeVerb, isAlreadyExists, isStaleWrite, mapKubeError } from './error-mapper.js';
 import { backoffMs, withRetry } from './retry.js';
@@ -32,6 +32,7 @@ import {
   isUpToDate,
   newSecret,
   ownershipProblem,
+  secretRecord,
   updatedSecret,
   validateForWrite,
 } from './secret-format.js';
@@ -127,6 +128,12 @@ export class KubernetesProvider implements SecretsProvider {
     const name = this.#nameOf(stored);
     const existing = await this.#read(name, new Deadline(this.#s.requestDeadlineMs));
     return existing ? decodeValue(existing) : undefined;
+  }
+
+  async read(stored: string): Promise<SecretRecord | undefined> {
+    const name = this.#nameOf(stored);
+    const existing = await this.#read(name, new Deadline(this.#s.requestDeadlineMs));
+    return existing ? secretRecord(existing) : undefined;
   }
 
   async exists(stored: string): Promise<boolean> {

@@ -19,6 +19,7 @@
  */
 import { type ValidationIssue, omsmError, validationError } from '../core/errors.js';
 import { isValidSecretName } from '../core/naming/secret-name.js';
+import type { SecretRecord } from '../core/providers/provider.js';
 
 export const LABEL_APP = 'app';
 export const LABEL_MANAGED_BY = 'managed-by';
@@ -201,6 +202,16 @@ export function isUpToDate(
 }
 
 /** Why a Secret is not ours to write or delete for `id`, or `undefined` when it is. */
+/** The value and the ownership marks of a Secret (what the ingestion resolver checks). */
+export function secretRecord(existing: SecretObject): SecretRecord {
+  const id = existing.metadata?.annotations?.[ID_ANNOTATION];
+  return {
+    value: decodeValue(existing),
+    managed: existing.metadata?.labels?.[LABEL_MANAGED_BY] === MANAGED_BY_VALUE,
+    ...(id === undefined ? {} : { id }),
+  };
+}
+
 export function ownershipProblem(existing: SecretObject, id: string | undefined): string | undefined {
   const labels = existing.metadata?.labels ?? {};
   if (labels[LABEL_MANAGED_BY] !== MANAGED_BY_VALUE) {

@@ -1,9 +1,10 @@
 /**
  * @module test/support/fake-read-only-provider
  * An in-memory read-only SecretsProvider for the resolver's unit tests: counts reads, can fail a
- * given name with any error, and can hold reads open to observe concurrency.
+ * given name with any error, and can hold reads open to observe concurrency. Every value reads as
+ * managed unless its name is in `unmanaged`; `ids` holds the logical ids values record.
  */
-import type { SecretsProvider } from '../../src/core/providers/provider.js';
+import type { SecretRecord, SecretsProvider } from '../../src/core/providers/provider.js';
 
 export class FakeProvider implements SecretsProvider {
   readonly name = 'kubernetes' as const;
@@ -13,6 +14,8 @@ export class FakeProvider implements SecretsProvider {
   readonly values = new Map<string, string>();
   readonly failures = new Map<string, unknown>();
   readonly reads: string[] = [];
+  readonly unmanaged = new Set<string>();
+  readonly ids = new Map<string, string>();
   delayMs = 0;
   active = 0;
   maxActive = 0;
@@ -34,6 +37,13 @@ export class FakeProvider implements SecretsProvider {
     } finally {
       this.active--;
     }
+  }
+  async read(stored: string): Promise<SecretRecord | undefined> {
+    const value = await this.get(stored);
+    if (value === undefined) return undefined;
+    const name = stored.slice('secret:'.length);
+    const id = this.ids.get(name);
+    return { value, managed: !this.unmanaged.has(name), ...(id === undefined ? {} : { id }) };
   }
   async delete(): Promise<void> {
     throw new Error('read-only fake');

@@ -11,7 +11,7 @@
 import { omsmError } from '../errors.js';
 import { isReference, parseReference, toReference } from '../naming/reference.js';
 import type { SecretId } from '../naming/secret-name.js';
-import type { Capability, SecretsProvider } from './provider.js';
+import type { Capability, SecretRecord, SecretsProvider } from './provider.js';
 
 interface Entry {
   /** Logical id the entry was written for; undefined for a foreign entry. */
@@ -68,6 +68,13 @@ export class InMemoryProvider implements SecretsProvider {
 
   async get(stored: string): Promise<string | undefined> {
     return this.backing.entries.get(this.#name(stored))?.value;
+  }
+
+  async read(stored: string): Promise<SecretRecord | undefined> {
+    const entry = this.backing.entries.get(this.#name(stored));
+    if (!entry) return undefined;
+    // A foreign entry stands for a Secret without the managed-by label.
+    return entry.id === undefined ? { value: entry.value, managed: false } : { ...entry, managed: true };
   }
 
   async delete(stored: string, id?: SecretId): Promise<void> {

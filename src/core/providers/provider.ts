@@ -26,6 +26,19 @@ export interface StoreOptions {
   readonly hint?: 'new' | 'existing';
 }
 
+/**
+ * One stored secret as the ingestion resolver sees it: its value and who it belongs to. The
+ * resolver hands on only what omsm manages (docs/ingestion.md#what-the-resolver-reads).
+ */
+export interface SecretRecord {
+  /** The value, or `undefined` when the secret holds none (no `value` key, the payload `null`). */
+  readonly value: string | undefined;
+  /** True when a secrets manager wrote it (kubernetes: the `managed-by` label; upstream's too). */
+  readonly managed: boolean;
+  /** The logical id it records (`SecretId.id`); absent for upstream-written secrets. */
+  readonly id?: string;
+}
+
 export interface SecretsProvider {
   readonly name: ProviderName;
   readonly capability: Capability;
@@ -64,6 +77,13 @@ export interface SecretsProvider {
    * @throws OmsmError SECRET_NOT_OURS, SECRET_FORBIDDEN, SECRET_UNAVAILABLE, SECRET_READ_ONLY.
    */
   delete(stored: string, id?: SecretId): Promise<void>;
+
+  /**
+   * The secret behind a stored form with its ownership, `undefined` when absent. Providers the
+   * ingestion resolver reads from implement it; without it the resolver refuses to read (it cannot
+   * tell an unmanaged Secret from a managed one). Same errors as `get`.
+   */
+  read?(stored: string): Promise<SecretRecord | undefined>;
 
   /** True when `get` would return a value. Same errors as `get`. */
   exists(stored: string): Promise<boolean>;
