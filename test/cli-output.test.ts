@@ -193,6 +193,7 @@ describe('every reporting command prints its documented JSON with -o json', { co
 
   test('ingestion check -o json: one reference found, one not', async () => {
     const wf = join(dir, 'workflow.yaml');
+    // svc_2's own Secret (found) and svc_1's, deleted by the orphans test (not found).
     writeFileSync(
       wf,
       workflowYaml(
@@ -203,7 +204,7 @@ describe('every reporting command prints its documented JSON with -o json', { co
           authType: { password: 'secret:openmetadata-database-svc-2-authtype-password' },
           sslKey: 'secret:openmetadata-database-svc-1-authtype-password',
         },
-      ),
+      ).replace('serviceName: mysql_prod', 'serviceName: svc_2'),
     );
     const report = await json(['ingestion', 'check', '-c', wf, '-o', 'json'], [3], {
       KUBERNETES_KUBECONFIG_PATH: sa,

@@ -110,6 +110,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   registerJsonParsers(app as unknown as FastifyInstance);
   try {
+    // First, so the OpenAPI collector sees every route (/metrics included).
+    await app.register(openApiCollector);
     await app.register(configPlugin, { deps });
     await app.register(errorPlugin);
     await app.register(dbPlugin);
@@ -117,7 +119,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     await app.register(authPlugin);
     await app.register(metricsPlugin);
     await app.register(repositoriesPlugin);
-    await app.register(openApiCollector);
     await app.register(healthRoutes);
     await app.register(apiRoutes, { prefix: '/api/v1' });
     await app.ready();

@@ -43,7 +43,7 @@ function banner(
     lines.push(`  kube-emulator: ${embedded.emulator.url}`);
     lines.push(`  kubeconfig (admin): ${embedded.adminKubeconfig}`);
   }
-  lines.push(`  API docs: ${url}/api/v1/openapi.json`);
+  lines.push(`  API docs: ${url}/api/v1/openapi.json (OpenAPI 3.1, no token needed)`);
   if (token) {
     lines.push(
       '',

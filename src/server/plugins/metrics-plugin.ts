@@ -53,10 +53,17 @@ export const metricsPlugin = fp(
       properties: { code: { type: 'string' }, message: { type: 'string' }, fix: { type: 'string' } },
     } as const;
     const response = { 200: text, '4xx': errorBody, '5xx': errorBody };
-    app.get('/metrics', { config: { auth: ['admin'] }, schema: { response } }, async (_request, reply) => {
-      reply.type(registry.contentType);
-      return registry.metrics();
-    });
+    app.get(
+      '/metrics',
+      {
+        config: { auth: ['admin'] },
+        schema: { summary: 'Prometheus metrics (text exposition format)', response },
+      },
+      async (_request, reply) => {
+        reply.type(registry.contentType);
+        return registry.metrics();
+      },
+    );
   },
   { name: 'omsm-metrics', dependencies: ['omsm-config', 'omsm-auth'] },
 );

@@ -23,13 +23,26 @@ const status = {
 } as const;
 
 export async function healthRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/healthz', { config: { auth: 'public' }, schema: { response: { 200: status } } }, async () => ({
-    status: 'ok',
-  }));
+  app.get(
+    '/healthz',
+    {
+      config: { auth: 'public' },
+      schema: { summary: 'Liveness: the process answers', response: { 200: status } },
+    },
+    async () => ({
+      status: 'ok',
+    }),
+  );
 
   app.get(
     '/readyz',
-    { config: { auth: 'public' }, schema: { response: { 200: status, 503: status } } },
+    {
+      config: { auth: 'public' },
+      schema: {
+        summary: 'Readiness: the database and the secrets backend answer',
+        response: { 200: status, 503: status },
+      },
+    },
     async (_r, reply) => {
       const checks: { name: string; ok: boolean; detail?: string }[] = [];
       try {

@@ -72,6 +72,7 @@ export async function ingestionPipelineRoutes(app: FastifyInstance): Promise<voi
     {
       config: { auth: ['admin', 'bot'] },
       schema: {
+        summary: "The pipeline's workflow config for the ingestion runtime (secrets as secret: references)",
         params: idParams,
         querystring: {
           type: 'object',

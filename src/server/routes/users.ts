@@ -62,7 +62,13 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: { id: string } }>(
     '/auth-mechanism/:id',
-    { schema: { params: idParams, response: { ...errorResponses, 200: authMechanismResponse } } },
+    {
+      schema: {
+        summary: "A bot user's authentication mechanism with its JWT in clear (admin only)",
+        params: idParams,
+        response: { ...errorResponses, 200: authMechanismResponse },
+      },
+    },
     async (request) => {
       const user = await repo().getById(request.params.id);
       requireBotUser(user);
@@ -76,6 +82,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     '/generateToken/:id',
     {
       schema: {
+        summary: 'Issue a new JWT for a bot user; the old one stops working',
         params: idParams,
         body: generateTokenBody,
         response: { ...errorResponses, 200: jwtAuthMechanism },
@@ -95,7 +102,13 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
 
   app.put<{ Body: { id: string } }>(
     '/revokeToken',
-    { schema: { body: restoreBody, response: { ...errorResponses, 200: userEntity } } },
+    {
+      schema: {
+        summary: "Revoke a bot user's JWT (its Secret is deleted)",
+        body: restoreBody,
+        response: { ...errorResponses, 200: userEntity },
+      },
+    },
     async (request) => {
       const user = await repo().getById(request.body.id);
       requireBotUser(user);

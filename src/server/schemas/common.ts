@@ -155,9 +155,16 @@ export const entityBase = {
 
 /** `{data: [...], paging}` around an entity schema. */
 export function listOf(entity: object) {
-  return {
-    type: 'object',
-    properties: { data: { type: 'array', items: entity }, paging },
-    required: ['data', 'paging'],
-  } as const;
+  // One object per entity schema, so the OpenAPI document can name it once (`ServiceEntityList`).
+  let list = lists.get(entity);
+  if (!list) {
+    list = {
+      type: 'object',
+      properties: { data: { type: 'array', items: entity }, paging },
+      required: ['data', 'paging'],
+    };
+    lists.set(entity, list);
+  }
+  return list;
 }
+const lists = new WeakMap<object, object>();
