@@ -18,6 +18,7 @@ export const REDACTED_KEYS = [
   'fernetKey',
   'jwtSecret',
   'adminToken',
+  'metricsToken',
   'authorization',
   'Authorization',
   'secret',

@@ -12,6 +12,7 @@
  * });
  * const ref = await provider.store(secretId(ctx, ['database', 'mysql', 'password']), value, { hint: 'new' });
  */
+import type { BackendObserver } from '../core/providers/observer.js';
 import { omsmError } from '../core/errors.js';
 import { READ_VERBS, WRITE_VERBS, checkAccess } from './access-check.js';
 import { describeIdentity, type KubernetesConnection, loadKubeConfig } from './connect.js';
@@ -38,6 +39,8 @@ export interface KubernetesProviderOptions {
   /** What a failed start-up RBAC self-check does. Default `warn`. */
   readonly accessCheck?: 'fail' | 'warn' | 'off';
   readonly logger?: ProviderLogger;
+  /** Told about every API call and retry (metrics). */
+  readonly observer?: BackendObserver;
 }
 
 export const DEFAULT_REQUEST_DEADLINE_MS = 30_000;
@@ -85,6 +88,7 @@ export async function providerOver(
     identity: options.identity,
     sleep: options.sleep,
     random: options.random,
+    observer: options.observer,
   });
   const mode = options.accessCheck ?? 'warn';
   if (mode === 'off' || !reviews) return provider;

@@ -19,9 +19,10 @@
  * dropped POST or PUT that did land is harmless: the retry finds the value already there.
  */
 import pLimit, { type LimitFunction } from 'p-limit';
-import { omsmError, isNotFound } from '../core/errors.js';
+import { asOmsmError, isNotFound, type OmsmError, omsmError } from '../core/errors.js';
 import { isReference, parseReference, toReference } from '../core/naming/reference.js';
 import type { SecretId } from '../core/naming/secret-name.js';
+import type { BackendObserver } from '../core/providers/observer.js';
 import type { Capability, SecretRecord, SecretsProvider, StoreOptions } from '../core/providers/provider.js';
 import type { AccessCheckResult } from './access-check.js';
 import { type KubeVerb, isAlreadyExists, isStaleWrite, mapKubeError } from './error-mapper.js';
@@ -53,6 +54,8 @@ export interface ProviderSettings {
   /** Tests: fake clock and randomness for backoff. */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
+  /** Told about every API call and retry (metrics). */
+  readonly observer?: BackendObserver | undefined;
 }
 
 export class KubernetesProvider implements SecretsProvider {
@@ -117,8 +120,10 @@ export class KubernetesProvider implements SecretsProvider {
         return toReference(name);
       } catch (err) {
         if (isNotFound(err)) next = 'create';
-        else if (isStaleWrite(err)) next = 'read';
-        else throw err;
+        else if (isStaleWrite(err)) {
+          next = 'read';
+          this.#s.observer?.retry('update', 'conflict');
+        } else throw err;
       }
     }
     throw this.#gaveUp(name, id.id);
@@ -158,6 +163,7 @@ export class KubernetesProvider implements SecretsProvider {
         if (isNotFound(err)) return;
         if (!isStaleWrite(err)) throw err;
         // changed since our GET: look again, it may have become someone else's
+        this.#s.observer?.retry('delete', 'conflict');
       }
     }
     throw this.#gaveUp(name, id?.id);
@@ -191,19 +197,25 @@ export class KubernetesProvider implements SecretsProvider {
   ): Promise<T> {
     // The retry loop runs inside the concurrency slot: backing off after a 429 holds the slot, so
     // a throttling server sees less traffic, not the same traffic later.
+    const observer = this.#s.observer;
     return this.#limit(() =>
       withRetry(
         async (timeoutMs) => {
+          const start = performance.now();
           try {
-            return await fn({ timeoutMs });
+            const result = await fn({ timeoutMs });
+            observer?.request(verb, '2xx', (performance.now() - start) / 1000);
+            return result;
           } catch (err) {
-            throw mapKubeError(err, {
+            const mapped = mapKubeError(err, {
               verb,
               name,
               namespace: this.namespace,
               identity: this.identity,
               secretId,
             });
+            observer?.request(verb, answerCode(mapped), (performance.now() - start) / 1000);
+            throw mapped;
           }
         },
         {
@@ -211,6 +223,7 @@ export class KubernetesProvider implements SecretsProvider {
           attemptTimeoutMs: Math.max(1000, this.#s.requestDeadlineMs / 3),
           sleep: this.#s.sleep,
           random: this.#s.random,
+          ...(observer ? { onRetry: (err: unknown) => observer.retry(verb, retryReason(err)) } : {}),
         },
       ),
     );
@@ -282,3 +295,17 @@ class Deadline {
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** The HTTP status of an error answer, or `transport` when none came (metrics label). */
+function answerCode(err: OmsmError): string {
+  const status = err.details.status;
+  return typeof status === 'number' ? String(status) : 'transport';
+}
+
+/** Why a failed call is tried again (metrics label). */
+function retryReason(err: unknown): string {
+  const d = asOmsmError(err)?.details;
+  if (typeof d?.status === 'number')
+    return d.status === 429 ? 'throttled' : d.status >= 500 ? 'server_error' : String(d.status);
+  return d?.transport === 'TIMEOUT' ? 'timeout' : 'network';
+}

@@ -68,6 +68,7 @@ export function createKubernetesModule(options: { readonly probe?: ProbeFactory 
         concurrency: p.concurrency,
         accessCheck: p.accessCheck,
         ...(o.logger ? { logger: o.logger } : {}),
+        ...(o.observer ? { observer: o.observer } : {}),
       });
     },
     describe,

@@ -29,6 +29,8 @@ export interface RetryOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
   readonly now?: () => number;
+  /** Called with the (mapped) error before each wait for another attempt (metrics). */
+  readonly onRetry?: (err: unknown) => void;
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -76,6 +78,7 @@ export async function withRetry<T>(
           ? hinted * 1000 + random() * base // the server's wish, spread a little so callers do not stampede
           : backoffMs(n, base, max, random);
       if (now() + wait >= options.deadline) throw err;
+      options.onRetry?.(err);
       await sleep(wait);
     }
   }

@@ -7,7 +7,8 @@
  * answers a `get`, and the start-up RBAC self-check passed). Used by `omsm serve`, the embedded
  * default and benchmarks.
  */
-import { Registry } from 'prom-client';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { backendMetrics } from './backend-metrics.js';
 import type { OmsmConfig } from '../core/config/config-types.js';
 import { Fernet } from '../core/crypto/fernet.js';
 import type { Logger } from '../core/logging.js';
@@ -32,8 +33,14 @@ export async function assembleDeps(
   options: { logger?: Logger; provider?: SecretsProvider; publicUrl?: string } = {},
 ): Promise<AssembledDeps> {
   const metrics = new Registry();
+  // The Node process metrics (process_*, nodejs_*) that docs/api.md#metrics promises.
+  collectDefaultMetrics({ register: metrics });
   const raw =
-    options.provider ?? (await openProvider(config, options.logger ? { logger: options.logger } : {}));
+    options.provider ??
+    (await openProvider(config, {
+      observer: backendMetrics(metrics),
+      ...(options.logger ? { logger: options.logger } : {}),
+    }));
   const provider = new InstrumentedProvider(raw, metrics);
   const schemas = loadSchemaRegistry(config.schemaDirs);
   let fernet: Fernet | undefined;
@@ -50,9 +57,10 @@ export async function assembleDeps(
     ...(fernet ? { fernet } : {}),
   });
   // Beyond the database, what the provider's module says /readyz should check (for kubernetes:
-  // the API answers a `get`, and the start-up RBAC self-check passed), on the instrumented provider.
+  // the API answers a `get`, and the start-up RBAC self-check passed), on the raw provider: a probe
+  // is not a secret operation (the health route counts probes in omsm_readiness_checks_total).
   const module = await providerRegistry().module(provider.name);
-  const readiness: ReadinessCheck[] = [...(module.readiness?.(provider) ?? [])];
+  const readiness: ReadinessCheck[] = [...(module.readiness?.(raw) ?? [])];
   return {
     config,
     secrets,

@@ -236,6 +236,7 @@ export const configSchema = z.object({
       jwtSecret: text(''),
       issuer: required('open-metadata.org', 'the JWT issuer'),
       adminToken: text(''),
+      metricsToken: text(''),
     }),
   ),
   schemaDirs: list,

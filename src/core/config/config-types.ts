@@ -105,6 +105,8 @@ export interface AuthConfiguration {
   readonly issuer: string; // OM_JWT_ISSUER, default open-metadata.org
   /** A fixed admin token for scripts (OM_ADMIN_TOKEN); empty = none. A secret. */
   readonly adminToken: string;
+  /** A static bearer token that may read /metrics only (OM_METRICS_TOKEN; Prometheus); empty = none. A secret. */
+  readonly metricsToken: string;
 }
 
 export interface OmsmConfig {
@@ -126,4 +128,5 @@ export const SECRET_CONFIG_PATHS = [
   'database.password',
   'authentication.jwtSecret',
   'authentication.adminToken',
+  'authentication.metricsToken',
 ] as const;

@@ -50,6 +50,7 @@ const ENV_OF: Record<string, string> = {
   'authentication.jwtSecret': 'OM_JWT_SECRET',
   'authentication.issuer': 'OM_JWT_ISSUER',
   'authentication.adminToken': 'OM_ADMIN_TOKEN',
+  'authentication.metricsToken': 'OM_METRICS_TOKEN',
   schemaDirs: 'OM_SCHEMA_DIRS',
 };
 

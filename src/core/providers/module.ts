@@ -7,6 +7,7 @@
  * `secretsManager`. Core's modules (db, in-memory) are in `core-modules.ts`; the kubernetes module
  * lives in `src/kubernetes/module.ts` and is registered, lazily, in `src/providers.ts`.
  */
+import type { BackendObserver } from './observer.js';
 import type { OmsmConfig, ProviderName } from '../config/config-types.js';
 import type { Logger } from '../logging.js';
 import type { SecretId } from '../naming/secret-name.js';
@@ -24,6 +25,8 @@ export interface OpenProviderOptions {
   readonly inClusterPrefix?: string;
   /** Shared state for `in-memory` (so several providers in one process see the same secrets). */
   readonly inMemoryStore?: InMemoryStore;
+  /** Told about every backend API call and retry (the server's metrics). */
+  readonly observer?: BackendObserver;
 }
 
 /** One line of `omsm doctor`: OK, a warning, a failure with its fix, or why it did not apply. */

@@ -2,7 +2,8 @@
  * @module server/auth/auth-service
  *
  * Authenticates bearer tokens and authorizes roles. Admin JWTs (and the optional static
- * `authentication.adminToken`) may call everything; bot JWTs are accepted only while their `jti`
+ * `authentication.adminToken`) may call everything; the static `authentication.metricsToken` only
+ * /metrics; bot JWTs are accepted only while their `jti`
  * equals the token id stored on the bot user, so rotating (or revoking, or deleting the bot)
  * rejects the old token. That lookup is cached for `cacheMs` per bot user; this process drops the
  * entry at once when it rotates a token, other processes within `cacheMs`.
@@ -19,6 +20,7 @@ export class AuthService {
   readonly #key: Uint8Array | webcrypto.CryptoKey;
   readonly #issuer: string;
   readonly #staticAdmin: Buffer | undefined;
+  readonly #staticMetrics: Buffer | undefined;
   readonly #store: EntityStore;
   readonly #cacheMs: number;
   readonly #botCache = new Map<string, { jti: string | undefined; at: number }>();
@@ -27,12 +29,15 @@ export class AuthService {
     key: Uint8Array | webcrypto.CryptoKey;
     issuer: string;
     adminToken: string;
+    /** Static token that may read /metrics and nothing else (Prometheus); empty = none. */
+    metricsToken?: string;
     store: EntityStore;
     cacheMs: number;
   }) {
     this.#key = options.key;
     this.#issuer = options.issuer;
     this.#staticAdmin = options.adminToken === '' ? undefined : digest(options.adminToken);
+    this.#staticMetrics = (options.metricsToken ?? '') === '' ? undefined : digest(options.metricsToken!);
     this.#store = options.store;
     this.#cacheMs = options.cacheMs;
   }
@@ -52,6 +57,9 @@ export class AuthService {
     const token = m[1]!;
     if (this.#staticAdmin && timingSafeEqual(digest(token), this.#staticAdmin)) {
       return { sub: 'admin', role: 'admin', jti: 'static-admin-token' };
+    }
+    if (this.#staticMetrics && timingSafeEqual(digest(token), this.#staticMetrics)) {
+      return { sub: 'metrics', role: 'metrics', jti: 'static-metrics-token' };
     }
     const claims = await verifyToken(this.#key, this.#issuer, token);
     if (claims.role === 'bot' && (await this.#currentBotTokenId(claims.sub)) !== claims.jti) {

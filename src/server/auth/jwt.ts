@@ -14,7 +14,8 @@ import { omsmError } from '../../core/errors.js';
 import { ensureSetting, readSetting } from '../../domain/db/settings-store.js';
 import type { Database } from '../../domain/db/tables.js';
 
-export type Role = 'admin' | 'bot';
+/** `metrics` is never in a JWT: only the static `authentication.metricsToken` has it. */
+export type Role = 'admin' | 'bot' | 'metrics';
 
 export interface TokenClaims {
   readonly sub: string;

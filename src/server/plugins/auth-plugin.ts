@@ -20,6 +20,7 @@ export const authPlugin = fp(
         key,
         issuer: a.issuer,
         adminToken: a.adminToken,
+        metricsToken: a.metricsToken,
         store: app.store,
         cacheMs: app.omsmDeps.tokenCacheMs ?? 5000,
       }),

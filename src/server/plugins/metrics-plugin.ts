@@ -12,8 +12,10 @@ import '../fastify-types.js';
 
 export const metricsPlugin = fp(
   async (app) => {
+    // assembleDeps' registry already has the default Node metrics; a bare test app gets its own.
     const registry = app.omsmDeps.metrics ?? new Registry();
-    if (!app.omsmDeps.metrics) collectDefaultMetrics({ register: registry });
+    if (!registry.getSingleMetric('process_cpu_user_seconds_total'))
+      collectDefaultMetrics({ register: registry });
     app.decorate('metricsRegistry', registry);
     const labelNames = ['method', 'route', 'status'] as const;
     // Several servers may share one registry (replicas in one test process): reuse the metrics.
@@ -56,7 +58,7 @@ export const metricsPlugin = fp(
     app.get(
       '/metrics',
       {
-        config: { auth: ['admin'] },
+        config: { auth: ['admin', 'metrics'] },
         schema: { summary: 'Prometheus metrics (text exposition format)', response },
       },
       async (_request, reply) => {

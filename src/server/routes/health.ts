@@ -5,6 +5,7 @@
  * database answers and every readiness check passes (Kubernetes reachable, RBAC self-check
  * passed); 503 with the failing checks otherwise, so a load balancer stops sending traffic.
  */
+import { Counter } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 
@@ -23,6 +24,17 @@ const status = {
 } as const;
 
 export async function healthRoutes(app: FastifyInstance): Promise<void> {
+  // Probes are counted here, apart from secret operations (omsm_secret_operations_total).
+  const registry = app.metricsRegistry;
+  const probes =
+    (registry.getSingleMetric('omsm_readiness_checks_total') as Counter<'check' | 'outcome'> | undefined) ??
+    new Counter({
+      name: 'omsm_readiness_checks_total',
+      help: 'Readiness probe checks (database, secrets backend) by outcome (ok, failed)',
+      labelNames: ['check', 'outcome'],
+      registers: [registry],
+    });
+
   app.get(
     '/healthz',
     {
@@ -59,6 +71,7 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
           checks.push({ name: c.name, ok: false, detail: 'check failed' });
         }
       }
+      for (const c of checks) probes.inc({ check: c.name, outcome: c.ok ? 'ok' : 'failed' });
       const ok = checks.every((c) => c.ok);
       reply.status(ok ? 200 : 503);
       return { status: ok ? 'ready' : 'not ready', checks };
