@@ -183,8 +183,8 @@ for (const dialect of DIALECTS) {
 }
 
 describe('secret holders API (sqlite)', () => {
-  test('streams holders with scopes and replaces one config conditionally', async () => {
-    const { streamSecretHolders, replaceSlotConfig } = await import('../src/domain/secret-holders.js');
+  test('streams holders in migration group order with the registry group, scopes and slots', async () => {
+    const { streamSecretHolders, countSecretHolders } = await import('../src/domain/secret-holders.js');
     const fresh = await freshDatabase('sqlite');
     const open = openDatabase(fresh.config);
     try {
@@ -194,18 +194,28 @@ describe('secret holders API (sqlite)', () => {
         ...entity('svc'),
         doc: { name: 'svc', connection: { config: { type: 'Mysql', authType: { password: 'secret:x' } } } },
       };
+      // Written first, streamed after the service: the group order decides, not the insert order.
+      await store.insert({
+        ...entity('bot1', 'user'),
+        doc: { name: 'bot1', isBot: true, authenticationMechanism: { authType: 'JWT', config: {} } },
+      });
       await store.insert(svc);
-      await store.insert({ ...entity('bot1', 'bot'), doc: { name: 'bot1' } });
+      await store.insert({ ...entity('bare', 'dashboardService'), doc: { name: 'bare' } });
       const pages = [];
       for await (const page of streamSecretHolders(store, { pageSize: 1 })) pages.push(...page);
-      assert.equal(pages.length, 1);
+      assert.deepEqual(
+        pages.map((h) => [h.group, h.kind, h.name]),
+        [
+          ['service', 'databaseService', 'svc'],
+          ['bot', 'user', 'bot1'],
+        ],
+      );
       assert.deepEqual(pages[0]!.slots[0]!.scope, { parts: ['database', 'svc'], schema: 'Mysql' });
-      const h = pages[0]!;
-      const next = { type: 'Mysql', authType: { password: 'secret:y' } };
-      assert.equal((await replaceSlotConfig(store, h, h.slots[0]!.pointer, next)).outcome, 'updated');
-      assert.equal((await replaceSlotConfig(store, h, h.slots[0]!.pointer, next)).outcome, 'stale');
-      const row = await store.findById('databaseService', svc.id);
-      assert.deepEqual((row!.doc.connection as { config: unknown }).config, next);
+      assert.deepEqual(pages[0]!.slots[0]!.pointer, ['connection', 'config']);
+      const all = [];
+      for await (const page of streamSecretHolders(store, { withEmpty: true })) all.push(...page);
+      assert.equal(all.length, 3, 'withEmpty also yields the service without a connection');
+      assert.equal(await countSecretHolders(store), 3);
     } finally {
       await open.db.destroy();
       await fresh.drop();

@@ -1,16 +1,19 @@
 /**
  * @module domain/kinds
  *
- * The entity kinds the server stores and where their secret-holding configs sit. Each kind names
- * its configs by a pointer into the document and the EntityScope the SecretsManager stores them
- * under (which fixes the Secret names):
+ * The registry of entity kinds the server stores. Each kind declares, in one place, its URL
+ * collection, its migration group, and its secret slots: where each secret-holding config sits in
+ * the document, the JSON Schema it is checked against, and the EntityScope the SecretsManager
+ * stores it under (which fixes the Secret names). Everything else (routes, the writer, migration,
+ * orphans, deletes) reads this table instead of guessing from a kind's name:
  *
- * | kind | config | scope parts | schema |
- * |---|---|---|---|
- * | `<type>Service` | `connection.config` | `[<root>, name]` | `connection.config.type` |
- * | `user` (bot users) | `authenticationMechanism` | `['bot', name]` | `AuthenticationMechanism` |
- * | `ingestionPipeline` | `sourceConfig.config` | `['pipeline', name]` | by `sourceConfig.config.type` (`DBT` → `DbtPipeline`) |
- * | `workflow` | `request.connection.config` | `['workflow', name]` | `...config.type` |
+ * | kind | collection | group | config | scope parts | schema |
+ * |---|---|---|---|---|---|
+ * | `<type>Service` | `<type>Services` | service | `connection.config` | `[<root>, name]` | `connection.config.type` |
+ * | `user` (bot users) | `users` | bot | `authenticationMechanism` | `['bot', name]` | `AuthenticationMechanism` |
+ * | `bot` | `bots` | bot | none | | |
+ * | `ingestionPipeline` | `ingestionPipelines` | pipeline | `sourceConfig.config` | `['pipeline', name]` | by `sourceConfig.config.type` (`DBT` → `DbtPipeline`) |
+ * | `workflow` | `workflows` | workflow | `request.connection.config` | `['workflow', name]` | `...config.type` |
  */
 import type { EntityScope, JsonObject, JsonValue } from '../core/secrets/secrets-manager-types.js';
 
@@ -45,8 +48,16 @@ export interface SecretSlot {
   readonly scope: EntityScope;
 }
 
+/** Migration groups, in upstream's migration order: services, bots, pipelines, workflows. */
+export const ENTITY_GROUPS = ['service', 'bot', 'pipeline', 'workflow'] as const;
+export type EntityGroup = (typeof ENTITY_GROUPS)[number];
+
 export interface EntityKind {
   readonly kind: string;
+  /** Last URL segment of its API collection (`databaseServices`, `users`, `workflows`). */
+  readonly collection: string;
+  /** Which migration group (and report line) its secrets belong to. */
+  readonly group: EntityGroup;
   /** Where the configs of `doc` (named `name`) sit; configs absent from the doc are left out. */
   slots(doc: JsonObject, name: string): SecretSlot[];
 }
@@ -111,11 +122,18 @@ export function pipelineSchemaOf(type: string): string | undefined {
 }
 
 export function serviceKind(t: ServiceType): EntityKind {
-  return { kind: t.kind, slots: typed(['connection', 'config'], (name) => [t.root, name]) };
+  return {
+    kind: t.kind,
+    collection: t.collection,
+    group: 'service',
+    slots: typed(['connection', 'config'], (name) => [t.root, name]),
+  };
 }
 
 export const USER_KIND: EntityKind = {
   kind: 'user',
+  collection: 'users',
+  group: 'bot',
   slots(doc, name) {
     if (doc.isBot !== true || !configAt(doc, ['authenticationMechanism'])) return [];
     return [
@@ -127,22 +145,36 @@ export const USER_KIND: EntityKind = {
   },
 };
 
-export const BOT_KIND: EntityKind = { kind: 'bot', slots: () => [] };
+export const BOT_KIND: EntityKind = { kind: 'bot', collection: 'bots', group: 'bot', slots: () => [] };
 
 export const PIPELINE_KIND: EntityKind = {
   kind: 'ingestionPipeline',
+  collection: 'ingestionPipelines',
+  group: 'pipeline',
   slots: typed(['sourceConfig', 'config'], (name) => ['pipeline', name], pipelineSchemaOf),
 };
 
 export const WORKFLOW_KIND: EntityKind = {
   kind: 'workflow',
+  collection: 'workflows',
+  group: 'workflow',
   slots: typed(['request', 'connection', 'config'], (name) => ['workflow', name]),
 };
 
-/** Every kind that can hold secrets, in migration order (services, bot users, pipelines, workflows). */
+/** Every kind that can hold secrets, in migration order (ENTITY_GROUPS). */
 export const SECRET_HOLDING_KINDS: readonly EntityKind[] = [
   ...SERVICE_TYPES.map(serviceKind),
   USER_KIND,
   PIPELINE_KIND,
   WORKFLOW_KIND,
 ];
+
+/** Every kind the server stores. */
+export const ENTITY_KINDS: readonly EntityKind[] = [...SECRET_HOLDING_KINDS, BOT_KIND];
+
+const KIND_BY_NAME = new Map(ENTITY_KINDS.map((k) => [k.kind, k]));
+
+/** The registry entry of a stored kind, or undefined for a kind omsm does not know. */
+export function entityKind(kind: string): EntityKind | undefined {
+  return KIND_BY_NAME.get(kind);
+}

@@ -1,24 +1,32 @@
 /**
  * @module domain/secret-holders
  *
- * The stable repository API for tools that work on every stored secret (`omsm migrate-secrets`,
+ * The one secret-holder API for tools that work on every stored secret (`omsm migrate-secrets`,
  * orphan reports): stream each secret-holding entity page by page with the EntityScope and stored
- * config of each of its secret slots, and conditionally replace one stored config.
+ * config of each of its secret slots (as the kinds registry declares them).
  *
  * Contract (kept stable; add, never change):
- * - `streamSecretHolders(store, {pageSize})` yields pages of `SecretHolder` in migration order:
- *   services (every type), bot users, ingestion pipelines, automation workflows; soft-deleted
- *   entities included (their secrets still exist). Memory is bounded by one page.
+ * - `streamSecretHolders(store, {pageSize})` yields pages of `SecretHolder` in migration order
+ *   (ENTITY_GROUPS: services of every type, bot users, ingestion pipelines, automation workflows;
+ *   the kinds of one group in one stable scan); soft-deleted entities included (their secrets still
+ *   exist). Memory is bounded by one page.
  * - `SecretHolder.slots[i].config` is the stored config (password fields hold stored forms:
  *   `secret:<name>`, `fernet:<token>`, or a plain legacy value) and `.scope` is what
  *   `SecretsManager.encrypt/resolve/deleteAll` take for it.
- * - `replaceSlotConfig(store, holder, pointer, config)` writes one slot's config if the row still
- *   has `holder.version`; it returns `'updated'` with the new version, or `'stale'` when someone
- *   changed the row meanwhile (re-read with `readSecretHolder` and decide again), or `'gone'`.
+ * - Writing back is the tool's own concern (migrate-secrets rewrites single fields in batched,
+ *   version-checked transactions: ops/migrate/holders-db.ts), on `EntityStore.update`.
  */
+import { omsmError } from '../core/errors.js';
 import type { EntityScope, JsonObject } from '../core/secrets/secrets-manager-types.js';
-import { configAt, type EntityKind, SECRET_HOLDING_KINDS, withConfigAt } from './kinds.js';
-import { type EntityStore, isStale, type StoredEntity } from './db/entity-store.js';
+import {
+  configAt,
+  ENTITY_GROUPS,
+  type EntityGroup,
+  type EntityKind,
+  entityKind,
+  SECRET_HOLDING_KINDS,
+} from './kinds.js';
+import type { EntityStore, StoredEntity } from './db/entity-store.js';
 
 export interface SecretSlotConfig {
   /** Property names from the document root to the config, e.g. `['connection', 'config']`. */
@@ -28,6 +36,9 @@ export interface SecretSlotConfig {
 }
 
 export interface SecretHolder {
+  /** The kind's migration group (registry), for ordering and reports. */
+  readonly group: EntityGroup;
+  /** Storage kind (e.g. `databaseService`). */
   readonly kind: string;
   readonly id: string;
   readonly name: string;
@@ -36,16 +47,40 @@ export interface SecretHolder {
   readonly slots: readonly SecretSlotConfig[];
 }
 
-const byKind = new Map<string, EntityKind>(SECRET_HOLDING_KINDS.map((k) => [k.kind, k]));
-
-/** The holder view of a stored entity (no slots for kinds without secrets). */
+/**
+ * The holder view of a stored entity (no slots for kinds without secrets).
+ * @throws OmsmError INTERNAL for a kind the registry does not know.
+ */
 export function toSecretHolder(e: StoredEntity): SecretHolder {
-  const kind = byKind.get(e.kind);
-  const slots = (kind?.slots(e.doc, e.name) ?? []).flatMap((slot) => {
+  const kind = entityKind(e.kind);
+  if (!kind) throw omsmError('OMSM_ERR_INTERNAL', `entity kind "${e.kind}" is not in the kinds registry`);
+  const slots = kind.slots(e.doc, e.name).flatMap((slot) => {
     const config = configAt(e.doc, slot.pointer);
     return config ? [{ pointer: slot.pointer, scope: slot.scope, config }] : [];
   });
-  return { kind: e.kind, id: e.id, name: e.name, version: e.version, deleted: e.deleted, slots };
+  return {
+    group: kind.group,
+    kind: e.kind,
+    id: e.id,
+    name: e.name,
+    version: e.version,
+    deleted: e.deleted,
+    slots,
+  };
+}
+
+export interface StreamOptions {
+  /** Entities per page (default 200). */
+  readonly pageSize?: number;
+  /** Default: every secret-holding kind of the registry. */
+  readonly kinds?: readonly EntityKind[];
+  /** Also yield holders none of whose slots is present (migration counts every entity). */
+  readonly withEmpty?: boolean;
+}
+
+/** The kinds in migration order: one group after the other. */
+export function migrationGroups(kinds: readonly EntityKind[] = SECRET_HOLDING_KINDS): EntityKind[][] {
+  return ENTITY_GROUPS.map((g) => kinds.filter((k) => k.group === g)).filter((g) => g.length > 0);
 }
 
 /**
@@ -54,49 +89,25 @@ export function toSecretHolder(e: StoredEntity): SecretHolder {
  */
 export async function* streamSecretHolders(
   store: EntityStore,
-  options: { pageSize?: number; kinds?: readonly string[] } = {},
+  options: StreamOptions = {},
 ): AsyncGenerator<SecretHolder[]> {
-  const kinds = options.kinds ?? SECRET_HOLDING_KINDS.map((k) => k.kind);
-  for (const kind of kinds) {
-    for await (const page of store.scan([kind], options.pageSize ?? 200)) {
-      yield page.map(toSecretHolder).filter((h) => h.slots.length > 0);
+  for (const group of migrationGroups(options.kinds)) {
+    for await (const page of store.scan(
+      group.map((k) => k.kind),
+      options.pageSize ?? 200,
+    )) {
+      const holders = page.map(toSecretHolder);
+      yield options.withEmpty ? holders : holders.filter((h) => h.slots.length > 0);
     }
   }
 }
 
-/** The current holder of `kind`/`id`, or undefined when the entity is gone. @throws DB_UNAVAILABLE. */
-export async function readSecretHolder(
+/** How many entities `streamSecretHolders` reads (for progress). @throws DB_UNAVAILABLE. */
+export async function countSecretHolders(
   store: EntityStore,
-  kind: string,
-  id: string,
-): Promise<SecretHolder | undefined> {
-  const e = await store.findById(kind, id, 'all');
-  return e ? toSecretHolder(e) : undefined;
-}
-
-/**
- * Replaces the config at `pointer` if the entity still has `holder.version`.
- * @throws OmsmError DB_UNAVAILABLE (a stale version is a result, not an error).
- */
-export async function replaceSlotConfig(
-  store: EntityStore,
-  holder: Pick<SecretHolder, 'kind' | 'id' | 'version'>,
-  pointer: readonly string[],
-  config: JsonObject,
-): Promise<{ outcome: 'updated'; version: number } | { outcome: 'stale' | 'gone' }> {
-  const current = await store.findById(holder.kind, holder.id, 'all');
-  if (!current) return { outcome: 'gone' };
-  if (current.version !== holder.version) return { outcome: 'stale' };
-  try {
-    const next = await store.update(current, {
-      name: current.name,
-      deleted: current.deleted,
-      doc: withConfigAt(current.doc, pointer, config),
-      updatedAt: Date.now(),
-    });
-    return { outcome: 'updated', version: next.version };
-  } catch (err) {
-    if (isStale(err)) return { outcome: 'stale' };
-    throw err;
-  }
+  kinds: readonly EntityKind[] = SECRET_HOLDING_KINDS,
+): Promise<number> {
+  let n = 0;
+  for (const k of kinds) n += (await store.list(k.kind, { limit: 1, include: 'all' })).total;
+  return n;
 }

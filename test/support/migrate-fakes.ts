@@ -110,20 +110,24 @@ export interface FakeHolders extends SecretHolderSource {
 
 /** Holders with one section at `['connection','config']` whose password fields are listed by `fields`. */
 export function fakeHolders(
-  entries: { type: SecretHolder['type']; name: string; config: JsonObject }[],
+  entries: { type: SecretHolder['group']; name: string; config: JsonObject }[],
 ): FakeHolders {
   const rows = new Map<string, Row>();
   entries.forEach((e, i) => {
     const id = `id-${String(i).padStart(6, '0')}`;
     const doc = { connection: { config: structuredClone(e.config) } } as JsonObject;
-    rows.set(id, { holder: { type: e.type, kind: e.type, id, name: e.name, sections: [] }, doc, version: 1 });
+    rows.set(id, {
+      holder: { group: e.type, kind: e.type, id, name: e.name, version: 1, deleted: false, slots: [] },
+      doc,
+      version: 1,
+    });
   });
   const view = (r: Row): SecretHolder => ({
     ...r.holder,
-    sections: [
+    slots: [
       {
-        scope: { parts: [r.holder.type, r.holder.name], schema: 'Fake' },
-        at: ['connection', 'config'],
+        scope: { parts: [r.holder.group, r.holder.name], schema: 'Fake' },
+        pointer: ['connection', 'config'],
         config: structuredClone((r.doc.connection as JsonObject).config as JsonObject),
       },
     ],

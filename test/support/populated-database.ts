@@ -136,11 +136,11 @@ export async function snapshot(config: DatabaseConfiguration, provider: SecretsP
     const fernet = createDbProvider({ fernetKey: FERNET_KEY });
     for await (const page of dbHolderSource({ store: new EntityStore(db) }).pages(100)) {
       for (const h of page) {
-        for (const s of h.sections) {
+        for (const s of h.slots) {
           for (const path of manager.passwordPaths(s.scope.schema, s.config)) {
             const v = getAt(s.config, path);
             if (typeof v !== 'string') continue;
-            const k = key(h.kind, h.name, [...s.at, ...path].join('.'));
+            const k = key(h.kind, h.name, [...s.pointer, ...path].join('.'));
             stored.set(k, v.startsWith('fernet:') ? 'fernet' : v);
             const value = fernet.recognizes(v) ? await fernet.get(v) : await provider.get(v);
             if (value !== undefined) values.set(k, value);

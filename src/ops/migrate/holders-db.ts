@@ -1,10 +1,10 @@
 /**
  * @module ops/migrate/holders-db
  *
- * The migration's `SecretHolderSource` over the server's entity database: streams every
- * secret-holding entity (services of every type, bot users, ingestion pipelines, automation
- * workflows; soft-deleted ones too, since their secrets still exist) a page at a time in a stable
- * order, and rewrites fields with the server's version-checked update. A stale version (the server
+ * The migration's `SecretHolderSource` over the entity database: the domain's secret-holder stream
+ * (domain/secret-holders.ts: every secret-holding kind of the registry, in migration order,
+ * soft-deleted entities too, since their secrets still exist), and field rewrites with the store's
+ * version-checked update. A stale version (the server
  * changed the row meanwhile) is re-read and each field re-checked, so a concurrent edit is never
  * overwritten and never lost.
  *
@@ -18,29 +18,11 @@ import { omsmError } from '../../core/errors.js';
 import { getAt, setAt } from '../../core/masking/mask.js';
 import type { JsonObject } from '../../core/secrets/secrets-manager-types.js';
 import { type EntityStore, isStale, type StoredEntity } from '../../domain/db/entity-store.js';
-import { configAt, type EntityKind, SECRET_HOLDING_KINDS } from '../../domain/kinds.js';
-import type {
-  ChangeOutcome,
-  EntityType,
-  FieldChange,
-  SecretHolder,
-  SecretHolderSource,
-} from './migrate-types.js';
+import { type EntityKind, SECRET_HOLDING_KINDS } from '../../domain/kinds.js';
+import { countSecretHolders, migrationGroups, toSecretHolder } from '../../domain/secret-holders.js';
+import type { ChangeOutcome, FieldChange, SecretHolder, SecretHolderSource } from './migrate-types.js';
 
 const MAX_STALE_RETRIES = 8;
-
-function typeOf(kind: string): EntityType {
-  if (kind.endsWith('Service')) return 'service';
-  if (kind === 'user' || kind === 'bot') return 'bot';
-  if (kind === 'ingestionPipeline') return 'pipeline';
-  return 'workflow';
-}
-
-/** Migration order, as upstream: services, then bot users, then pipelines, then workflows. */
-function groups(kinds: readonly EntityKind[]): EntityKind[][] {
-  const order: EntityType[] = ['service', 'bot', 'pipeline', 'workflow'];
-  return order.map((t) => kinds.filter((k) => typeOf(k.kind) === t)).filter((g) => g.length > 0);
-}
 
 export interface DbHolderSourceOptions {
   readonly store: EntityStore;
@@ -122,38 +104,27 @@ function batchedUpdates(
 export function dbHolderSource(options: DbHolderSourceOptions): SecretHolderSource {
   const { store } = options;
   const kinds = options.kinds ?? SECRET_HOLDING_KINDS;
-  const byKind = new Map(kinds.map((k) => [k.kind, k]));
+  // The row each holder was read from: its rewrite is checked against that row's version.
   const rows = new WeakMap<SecretHolder, StoredEntity>();
   const now = options.now ?? Date.now;
   const update = batchedUpdates(store);
 
-  const toHolder = (e: StoredEntity): SecretHolder => {
-    const kind = byKind.get(e.kind);
-    const sections = (kind?.slots(e.doc, e.name) ?? []).flatMap((slot) => {
-      const config = configAt(e.doc, slot.pointer);
-      return config ? [{ scope: slot.scope, at: slot.pointer, config }] : [];
-    });
-    const holder: SecretHolder = { type: typeOf(e.kind), kind: e.kind, id: e.id, name: e.name, sections };
-    rows.set(holder, e);
-    return holder;
-  };
-
   return {
     async *pages(pageSize) {
-      for (const group of groups(kinds)) {
+      for (const group of migrationGroups(kinds)) {
         for await (const page of store.scan(
           group.map((k) => k.kind),
           pageSize,
         )) {
-          yield page.map(toHolder);
+          yield page.map((e) => {
+            const holder = toSecretHolder(e);
+            rows.set(holder, e);
+            return holder;
+          });
         }
       }
     },
-    async count() {
-      let n = 0;
-      for (const k of kinds) n += (await store.list(k.kind, { limit: 1, include: 'all' })).total;
-      return n;
-    },
+    count: () => countSecretHolders(store, kinds),
     async rewrite(holder, changes: readonly FieldChange[]): Promise<ChangeOutcome[]> {
       let current: StoredEntity | undefined = rows.get(holder);
       if (!current)

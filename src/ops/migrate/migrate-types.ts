@@ -14,31 +14,17 @@
  *   recorded for another logical id), with the reason. Apply leaves the field alone.
  */
 import type { SecretId } from '../../core/naming/secret-name.js';
-import type { EntityScope, FieldPath, JsonObject } from '../../core/secrets/secrets-manager-types.js';
+import type { FieldPath } from '../../core/secrets/secrets-manager-types.js';
 
-/** Entity types the report counts by (upstream's order: services, bots, pipelines, workflows). */
-export const ENTITY_TYPES = ['service', 'bot', 'pipeline', 'workflow'] as const;
-export type EntityType = (typeof ENTITY_TYPES)[number];
-
-/** One config inside an entity that holds password fields (a service's connection, a bot's auth). */
-export interface SecretSection {
-  /** Naming scope and JSON Schema of the config. */
-  readonly scope: EntityScope;
-  /** Where the config sits in the entity document (e.g. `['connection', 'config']`). */
-  readonly at: FieldPath;
-  /** The stored config (password fields hold stored forms). */
-  readonly config: JsonObject;
-}
-
-/** One entity row as the migration sees it. */
-export interface SecretHolder {
-  readonly type: EntityType;
-  /** Storage kind (e.g. `databaseService`), for messages and the database adapter. */
-  readonly kind: string;
-  readonly id: string;
-  readonly name: string;
-  readonly sections: readonly SecretSection[];
-}
+/**
+ * Entity types the report counts by: the kinds registry's migration groups (upstream's order:
+ * services, bots, pipelines, workflows).
+ */
+export { ENTITY_GROUPS as ENTITY_TYPES, type EntityGroup as EntityType } from '../../domain/kinds.js';
+/** One entity row as the migration sees it: the domain's one secret-holder view. */
+export type { SecretHolder, SecretSlotConfig } from '../../domain/secret-holders.js';
+import type { EntityGroup as EntityType } from '../../domain/kinds.js';
+import type { SecretHolder } from '../../domain/secret-holders.js';
 
 /** One field rewrite: set `path` (in the entity document) to `next` if it still holds `expected`. */
 export interface FieldChange {

@@ -74,11 +74,11 @@ function refName(stored: string): string | undefined {
 export function planHolder(holder: SecretHolder, ctx: PlanContext): PlannedField[] {
   const idOf = ctx.idOf ?? defaultIdOf;
   const out: PlannedField[] = [];
-  for (const section of holder.sections) {
+  for (const section of holder.slots) {
     for (const path of ctx.passwordPaths(section.scope.schema, section.config)) {
       const stored = valueAt(section.config, path);
       if (typeof stored !== 'string' || stored === '') continue;
-      const docPath = [...section.at, ...path];
+      const docPath = [...section.pointer, ...path];
       const targetId = idOf(ctx.targetNaming, section.scope.parts, path);
       const sourceId = idOf(ctx.sourceNaming, section.scope.parts, path);
       const kind = storedKind(stored);
@@ -104,7 +104,7 @@ export function planHolder(holder: SecretHolder, ctx: PlanContext): PlannedField
       }
       out.push({
         item: {
-          entityType: holder.type,
+          entityType: holder.group,
           entityKind: holder.kind,
           entityId: holder.id,
           entityName: holder.name,

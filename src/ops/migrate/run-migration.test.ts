@@ -55,7 +55,7 @@ test('db to external: every field moves, resolves to the original, and a re-run 
   for (const [, row] of holders.rows) {
     const cfg = (row.doc.connection as { config: Record<string, string> }).config;
     const i = Number(row.holder.name.slice(1));
-    assert.equal(cfg.password, `secret:openmetadata-${row.holder.type}-e${i}-password`);
+    assert.equal(cfg.password, `secret:openmetadata-${row.holder.group}-e${i}-password`);
     assert.equal(await dst.get(cfg.password!), `pw-${i}`);
     if (cfg.token) assert.equal(await dst.get(cfg.token), `tk-${i}`);
   }

@@ -71,7 +71,7 @@ export function exitCodeFor(totals: Counts): 0 | 1 | 3 {
 
 function planFailure(holder: SecretHolder, err: unknown): ItemResult {
   return {
-    entityType: holder.type,
+    entityType: holder.group,
     entityKind: holder.kind,
     entityId: holder.id,
     entityName: holder.name,

@@ -64,7 +64,7 @@ export async function* references(
 ): AsyncGenerator<MissingReference> {
   for await (const page of holders.pages(200)) {
     for (const h of page) {
-      for (const s of h.sections) {
+      for (const s of h.slots) {
         for (const path of passwordPaths(s.scope.schema, s.config)) {
           const v = getAt(s.config, path);
           if (!isReference(v)) continue;
@@ -74,7 +74,12 @@ export async function* references(
           } catch {
             continue;
           }
-          yield { entityKind: h.kind, entityName: h.name, field: [...s.at, ...path].join('.'), secretName };
+          yield {
+            entityKind: h.kind,
+            entityName: h.name,
+            field: [...s.pointer, ...path].join('.'),
+            secretName,
+          };
         }
       }
     }
