@@ -22,6 +22,8 @@ import { openProvider } from '../src/providers.js';
 import { FERNET_KEY, mismatches, seedDatabase, snapshot } from './support/populated-database.js';
 import { freshDatabase } from './support/database-dialects.js';
 import { runCli } from './support/cli.js';
+import { openDatabase } from '../src/domain/db/database.js';
+import { EntityStore } from '../src/domain/db/entity-store.js';
 
 let emu: KubeEmulator;
 let sa: string;
@@ -220,6 +222,88 @@ test('dry-run names an unmanaged Secret under a target name as a conflict; apply
     assert.equal(r.totals.migrated, 2);
     assert.equal(r.totals.conflict, 1);
     assert.match(r.problems[0]!.reason!, /OMSM_ERR_SECRET_NOT_OURS/);
+  } finally {
+    await fresh.drop();
+  }
+});
+
+test('foreign secret: references in the database are listed by --dry-run and reported by apply, never carried over', async () => {
+  const fresh = await freshDatabase('sqlite');
+  try {
+    await seedDatabase(fresh.config, { services: 3, bots: 0, pipelines: 0 });
+    // Rows written around the server's rule: another application's Secret, and svc_1's own Secret
+    // in svc_2's field (the confused deputy of SECURITY.md).
+    const foreign = {
+      svc_0: 'secret:unrelated-app-db',
+      svc_2: 'secret:openmetadata-database-svc-1-authtype-password',
+    };
+    const { db } = openDatabase(fresh.config);
+    try {
+      const store = new EntityStore(db);
+      for (const [name, ref] of Object.entries(foreign)) {
+        const row = (await store.findByName('databaseService', name, 'all'))!;
+        const doc = structuredClone(row.doc) as {
+          connection: { config: { authType: { password: string } } };
+        };
+        doc.connection.config.authType.password = ref;
+        await store.update(row, {
+          name: row.name,
+          deleted: row.deleted,
+          doc: doc as never,
+          updatedAt: Date.now(),
+        });
+      }
+    } finally {
+      await db.destroy();
+    }
+    await emu.apply([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'om-f' } }]);
+    await emu.apply(rbacObjects({ secretsNamespace: 'om-f', serverNamespace: 'om' }).slice(1));
+    const cfg = writeConfig('f.yaml', 'kubernetes', 'om-f', fresh.config.name);
+
+    const dry = await runCli(['migrate-secrets', '-c', cfg, '--dry-run', '-o', 'json', '--no-progress']);
+    assert.equal(dry.code, 3, dry.stderr);
+    const plan = JSON.parse(dry.stdout) as {
+      plan: { entityName: string; status: string; reason?: string; source: { name?: string } }[];
+      report: { totals: Record<string, number> };
+    };
+    const listed = plan.plan.filter((i) => i.status === 'foreign').map((i) => [i.entityName, i.source.name]);
+    assert.deepEqual(listed.sort(), [
+      ['svc_0', 'unrelated-app-db'],
+      ['svc_2', 'openmetadata-database-svc-1-authtype-password'],
+    ]);
+    assert.equal(plan.report.totals.foreign, 2);
+    assert.match(plan.plan.find((i) => i.entityName === 'svc_0')!.reason!, /not this field's own/);
+
+    const applied = await runCli(['migrate-secrets', '-c', cfg, '-o', 'json', '--verify', '--no-progress']);
+    assert.equal(applied.code, 3, applied.stderr);
+    const report = JSON.parse(applied.stdout) as {
+      totals: Record<string, number>;
+      problems: { entityName: string; outcome: string }[];
+      verify: { problems: { problem: string }[] };
+    };
+    assert.equal(report.totals.migrated, 1, "svc_1's own value still moves");
+    assert.equal(report.totals.foreign, 2);
+    assert.deepEqual(report.problems.map((p) => [p.entityName, p.outcome]).sort(), [
+      ['svc_0', 'foreign'],
+      ['svc_2', 'foreign'],
+    ]);
+    assert.deepEqual(
+      report.verify.problems.map((p) => p.problem),
+      ['foreign', 'foreign'],
+    );
+    // Nothing was written for the foreign fields, and their rows still hold what they held.
+    assert.deepEqual(await secretNames('om-f'), ['openmetadata-database-svc-1-authtype-password']);
+    const { db: again } = openDatabase(fresh.config);
+    try {
+      const store = new EntityStore(again);
+      for (const [name, ref] of Object.entries(foreign)) {
+        const row = (await store.findByName('databaseService', name, 'all'))!;
+        const cfgDoc = (row.doc.connection as { config: { authType: { password: string } } }).config;
+        assert.equal(cfgDoc.authType.password, ref);
+      }
+    } finally {
+      await again.destroy();
+    }
   } finally {
     await fresh.drop();
   }

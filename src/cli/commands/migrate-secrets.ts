@@ -156,7 +156,8 @@ Exit codes:
   1  nothing could be migrated (or a fatal error, e.g. the database is unreachable)
   2  usage or configuration error, or a target that keeps nothing after exit
      (in-memory); nothing was changed
-  3  partial: some items failed or conflict (listed in the report); run again after fixing`,
+  3  partial: some items failed, conflict, or hold a foreign secret: reference (another
+     Secret than the field's own: listed, never carried over); run again after fixing`,
     )
     .action(async (opts: MigrateCommandOptions) => migrateSecrets(opts));
   addOutputOption(cmd, FORMATS, { jsonAlias: true });

@@ -75,6 +75,7 @@ const STATIC: Record<string, Outcome> = {
   'already-there': 'already-there',
   skip: 'skipped',
   conflict: 'conflict',
+  foreign: 'foreign',
 };
 
 async function moveField(f: PlannedField, deps: ApplyDeps): Promise<FieldStep> {
@@ -187,7 +188,11 @@ export async function applyHolder(
       }
     }
     const { reason: planReason, ...item } = s.field.item;
-    const reason = s.reason ?? (s.outcome === 'skipped' || s.outcome === 'conflict' ? planReason : undefined);
+    const reason =
+      s.reason ??
+      (s.outcome === 'skipped' || s.outcome === 'conflict' || s.outcome === 'foreign'
+        ? planReason
+        : undefined);
     results.push({
       ...item,
       outcome: s.outcome,

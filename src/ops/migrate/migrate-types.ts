@@ -12,6 +12,10 @@
  * - `skip`: nothing to move (a stored form neither provider reads), with the reason.
  * - `conflict`: the target name is taken by a Secret omsm may not overwrite (unmanaged, or
  *   recorded for another logical id), with the reason. Apply leaves the field alone.
+ * - `foreign`: the field holds a `secret:` reference that is not the field's own Secret (neither
+ *   the name omsm derives for that entity and field in the source nor in the target), the
+ *   confused deputy of SECURITY.md. It is reported and never carried over: nothing is read
+ *   through it, nothing written, and the row keeps it until someone fixes the entity.
  */
 import type { SecretId } from '../../core/naming/secret-name.js';
 import type { FieldPath } from '../../core/secrets/secrets-manager-types.js';
@@ -52,7 +56,7 @@ export interface SecretHolderSource {
 }
 
 export type StoredKind = 'fernet' | 'reference' | 'plain';
-export type PlanStatus = 'migrate' | 'already-there' | 'skip' | 'conflict';
+export type PlanStatus = 'migrate' | 'already-there' | 'skip' | 'conflict' | 'foreign';
 
 /** A serializable plan line. Holds names and kinds, never a value or a Fernet token. */
 export interface PlanItem {
@@ -83,7 +87,7 @@ export interface PlannedField {
   readonly check?: 'compare';
 }
 
-export type Outcome = 'migrated' | 'already-there' | 'skipped' | 'conflict' | 'failed';
+export type Outcome = 'migrated' | 'already-there' | 'skipped' | 'conflict' | 'foreign' | 'failed';
 
 export interface ItemResult extends PlanItem {
   readonly outcome: Outcome;
@@ -100,7 +104,7 @@ export interface MigrationReport {
   readonly entities: number;
   readonly byType: Record<EntityType, Counts>;
   readonly totals: Counts;
-  /** Every failed or conflicting item, with its reason (names only). */
+  /** Every failed, conflicting or foreign item, with its reason (names only). */
   readonly problems: readonly ItemResult[];
   /** Problems beyond the first 1,000, counted but not listed. */
   readonly problemsOmitted?: number;
@@ -109,5 +113,5 @@ export interface MigrationReport {
 }
 
 export function emptyCounts(): Counts {
-  return { migrated: 0, 'already-there': 0, skipped: 0, conflict: 0, failed: 0 };
+  return { migrated: 0, 'already-there': 0, skipped: 0, conflict: 0, foreign: 0, failed: 0 };
 }

@@ -12,6 +12,11 @@
  * - Both read it (kubernetes A to B): migrate when the reference names another Secret than the
  *   target name; with the same name, the target's content decides (`check: 'compare'`).
  * - Neither: skip, with the reason (e.g. a plain value under `no_encryption_at_rest`).
+ * - A `secret:` reference to anything but the field's own Secret (its derived name under the
+ *   source's or the target's naming): foreign, before any of the above. The server refuses to
+ *   store such a reference (core/secrets/write-plan.ts); one in the database predates that rule,
+ *   or was written around the server. Carrying it over would copy another Secret's value into
+ *   this field's.
  */
 import type { ProviderName } from '../../core/config/config-types.js';
 import { isReference, parseReference } from '../../core/naming/reference.js';
@@ -88,7 +93,13 @@ export function planHolder(holder: SecretHolder, ctx: PlanContext): PlannedField
       let status: PlannedField['item']['status'];
       let reason: string | undefined;
       let check: PlannedField['check'];
-      if (t && !s) {
+      if (kind === 'reference' && name !== sourceId.name && name !== targetId.name) {
+        status = 'foreign';
+        reason =
+          name === undefined
+            ? 'a secret: value that is not a valid Secret name'
+            : `references Secret "${name}", which is not this field's own (${sourceId.name}); fix the entity: send its password again`;
+      } else if (t && !s) {
         status = 'already-there';
       } else if (s && !t) {
         status = 'migrate';

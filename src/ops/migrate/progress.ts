@@ -65,7 +65,7 @@ export function createProgress(options: ProgressOptions = {}): ProgressSink {
       for (const r of results) {
         if (r.outcome === 'migrated') c.migrated++;
         else if (r.outcome === 'already-there') c.already++;
-        else if (r.outcome === 'failed' || r.outcome === 'conflict') c.failed++;
+        else if (r.outcome === 'failed' || r.outcome === 'conflict' || r.outcome === 'foreign') c.failed++;
       }
       draw(false);
     },

@@ -37,9 +37,9 @@ export function reportJson(r: MigrationReport): Record<string, unknown> {
 export function renderReportText(r: MigrationReport, notes: ReportNotes = {}): string {
   const head = r.dryRun ? 'Plan (dry run, nothing changed)' : 'Migration report';
   const cols = r.dryRun
-    ? ['would migrate', 'already there', 'skipped', 'conflict', 'failed']
-    : ['migrated', 'already there', 'skipped', 'conflict', 'failed'];
-  const keys = ['migrated', 'already-there', 'skipped', 'conflict', 'failed'] as const;
+    ? ['would migrate', 'already there', 'skipped', 'conflict', 'foreign', 'failed']
+    : ['migrated', 'already there', 'skipped', 'conflict', 'foreign', 'failed'];
+  const keys = ['migrated', 'already-there', 'skipped', 'conflict', 'foreign', 'failed'] as const;
   const lines = [`${head}: ${r.source} -> ${r.target}, ${r.entities} entities scanned`];
   lines.push(`  ${'type'.padEnd(10)}${cols.map((c) => c.padStart(15)).join('')}`);
   for (const t of ENTITY_TYPES) {

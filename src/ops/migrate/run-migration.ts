@@ -60,11 +60,15 @@ const PLAN_OUTCOME: Record<PlanItem['status'], Outcome> = {
   'already-there': 'already-there',
   skip: 'skipped',
   conflict: 'conflict',
+  foreign: 'foreign',
 };
 
-/** 0 when nothing failed or conflicted; 3 when some did and others succeeded; 1 when none succeeded. */
+/**
+ * 0 when nothing failed, conflicted or was refused as foreign; 3 when some did and others
+ * succeeded; 1 when none succeeded.
+ */
 export function exitCodeFor(totals: Counts): 0 | 1 | 3 {
-  const problems = totals.failed + totals.conflict;
+  const problems = totals.failed + totals.conflict + totals.foreign;
   if (problems === 0) return 0;
   return totals.migrated + totals['already-there'] > 0 ? 3 : 1;
 }
@@ -124,7 +128,7 @@ export async function runMigration(opts: MigrationOptions): Promise<MigrationRep
     for (const r of results) {
       byType[r.entityType][r.outcome]++;
       totals[r.outcome]++;
-      if (r.outcome === 'failed' || r.outcome === 'conflict') {
+      if (r.outcome === 'failed' || r.outcome === 'conflict' || r.outcome === 'foreign') {
         // Bounded, so memory stays flat even when every item fails (the counts stay exact).
         if (problems.length < MAX_PROBLEMS) problems.push(r);
         else problemsOmitted++;

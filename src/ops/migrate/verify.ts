@@ -17,7 +17,7 @@ export interface VerifyProblem {
   readonly entityName: string;
   readonly field: string;
   readonly target: string;
-  readonly problem: 'not-migrated' | 'missing' | 'unreadable';
+  readonly problem: 'not-migrated' | 'missing' | 'unreadable' | 'foreign';
   readonly reason?: string;
 }
 
@@ -60,6 +60,8 @@ export async function verifyMigration(
         limit(async () => {
           if (f.item.status === 'skip') return;
           checked++;
+          // Never read through: a foreign reference points at a Secret this field does not own.
+          if (f.item.status === 'foreign') return problem(f.item, 'foreign', f.item.reason);
           const inTargetForm = f.item.status === 'already-there' || f.check === 'compare';
           if (!inTargetForm) return problem(f.item, 'not-migrated', 'the field still holds the source form');
           try {
