@@ -6,12 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type KubeEmulator, startEmulator } from '../src/emulator/index.js';
+import { run } from './support/spawn.js';
 
 const DISPATCHER = '/usr/bin/kubectl';
 const SDK = '/usr/lib/google-cloud-sdk/bin';
@@ -32,22 +32,12 @@ const tmp = mkdtempSync(join(tmpdir(), 'emu-kubectl-'));
 
 function kubectl(args: string[], opts: { bin?: string; kubeconfig: string; stdin?: string }): Promise<Run> {
   const cache = mkdtempSync(join(tmp, 'cache-'));
-  return new Promise((resolve) => {
-    const child = execFile(
-      opts.bin ?? DISPATCHER,
-      ['--request-timeout=10s', ...args],
-      {
-        env: { ...process.env, KUBECONFIG: opts.kubeconfig, KUBECACHEDIR: cache, HOME: cache },
-        encoding: 'utf8',
-        timeout: 30_000,
-      },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-    if (opts.stdin !== undefined) child.stdin?.end(opts.stdin);
-  });
+  return run(opts.bin ?? DISPATCHER, ['--request-timeout=10s', ...args], {
+    env: { KUBECONFIG: opts.kubeconfig, KUBECACHEDIR: cache, HOME: cache },
+    timeoutMs: 30_000,
+    scan: 'none',
+    ...(opts.stdin === undefined ? {} : { input: opts.stdin }),
+  }).then((r) => ({ code: r.code ?? 1, stdout: r.stdout, stderr: r.stderr }));
 }
 
 /** The documented ServiceAccount + Role + RoleBinding manifest, verbatim but for the placeholders. */

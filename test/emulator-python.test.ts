@@ -6,13 +6,13 @@
  * asserts; values are compared inside the script.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type KubeEmulator, startEmulator } from '../src/emulator/index.js';
 import { PYTHON, pythonKubernetesSkip } from './support/python-kubernetes.js';
+import { run } from './support/spawn.js';
 const NS = 'py-secrets';
 
 const SCRIPT = String.raw`
@@ -82,12 +82,12 @@ out["watch"] = events
 print(json.dumps(out))
 `;
 
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(PYTHON, args, { encoding: 'utf8', timeout: 45_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
+function runPython(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return run(PYTHON, args, { timeoutMs: 45_000, scan: 'none' }).then((r) => ({
+    code: r.code ?? 1,
+    stdout: r.stdout,
+    stderr: r.stderr,
+  }));
 }
 
 describe('kube-emulator with the Python kubernetes client', { skip: pythonKubernetesSkip() }, () => {
@@ -105,7 +105,7 @@ describe('kube-emulator with the Python kubernetes client', { skip: pythonKubern
   test('CRUD, label list, strategic-merge patch, conflicts, errors and watch=True', async () => {
     const script = join(dir, 'client.py');
     writeFileSync(script, SCRIPT);
-    const r = await run([script, emu.kubeconfigPath, NS]);
+    const r = await runPython([script, emu.kubeconfigPath, NS]);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.deepEqual(out.created, {

@@ -5,12 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type KubeEmulator, startEmulator } from '../src/emulator/index.js';
+import { run } from './support/spawn.js';
 
 const KUBECTL = '/usr/bin/kubectl';
 const SDK = '/usr/lib/google-cloud-sdk/bin';
@@ -30,21 +30,11 @@ function kubectl(
   args: string[],
   stdin?: string,
 ): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      bin,
-      ['--request-timeout=20s', ...args],
-      {
-        env: { ...process.env, KUBECONFIG: kubeconfig, KUBECACHEDIR: cacheDir, HOME: cacheDir },
-        encoding: 'utf8',
-      },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-    if (stdin !== undefined) child.stdin?.end(stdin);
-  });
+  return run(bin, ['--request-timeout=20s', ...args], {
+    env: { KUBECONFIG: kubeconfig, KUBECACHEDIR: cacheDir, HOME: cacheDir },
+    scan: 'none',
+    ...(stdin === undefined ? {} : { input: stdin }),
+  }).then((r) => ({ code: r.code ?? 1, stdout: r.stdout, stderr: r.stderr }));
 }
 
 /** The documented ServiceAccount + Role + RoleBinding manifest, verbatim but for the placeholders. */

@@ -6,7 +6,6 @@
  * client is missing, and failed instead when CI=true.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { secretId } from '../src/core/naming/secret-name.js';
@@ -19,6 +18,7 @@ import {
 import { canary } from './support/canary.js';
 import { scanOutput } from './support/leak-guard.js';
 import { PYTHON, pythonKubernetesSkip } from './support/python-kubernetes.js';
+import { run } from './support/spawn.js';
 
 const skip = pythonKubernetesSkip();
 
@@ -73,21 +73,9 @@ test('the official Python client reads a Secret omsm wrote and gets the same val
 });
 
 function runPython(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => child.kill('SIGTERM'), 60_000);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
+  return run(PYTHON, args, { scan: 'none' }).then((r) => ({
+    status: r.code,
+    stdout: r.stdout,
+    stderr: r.stderr,
+  }));
 }

@@ -3,33 +3,19 @@
  * command, everything after it passed to `omsm <command>`, omsm's exit code returned.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { FERNET_KEY, seedDatabase } from './support/populated-database.js';
 import { freshDatabase } from './support/database-dialects.js';
-import { scanOutput } from './support/leak-guard.js';
+import { run } from './support/spawn.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'omsm-ops-sh-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 function ops(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['bootstrap/openmetadata-ops.sh', ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      scanOutput('openmetadata-ops.sh', stdout + stderr);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return run('bash', ['bootstrap/openmetadata-ops.sh', ...args], { label: 'openmetadata-ops.sh' });
 }
 
 test('-c FILE migrate-secrets --dry-run --json runs omsm migrate-secrets with that config', async () => {

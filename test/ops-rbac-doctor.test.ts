@@ -4,7 +4,6 @@
  * applies as it is.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { rbac } from '../src/cli/commands/rbac.js';
 import { loadConnection } from '../src/ingestion/loaders/registry.js';
 import { runDoctor } from '../src/ops/doctor/run-doctor.js';
 import { runCli } from './support/cli.js';
+import { run } from './support/spawn.js';
 
 let emu: KubeEmulator;
 const dir = mkdtempSync(join(tmpdir(), 'omsm-rbac-'));
@@ -24,20 +24,11 @@ function kubectl(
   args: string[],
   input = '',
 ): Promise<{ status: number | null; stderr: string; stdout: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('kubectl', args, { env: { ...process.env, KUBECACHEDIR: cache } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-    child.stdin.end(input);
-  });
+  return run('kubectl', args, { env: { KUBECACHEDIR: cache }, input, scan: 'none' }).then((r) => ({
+    status: r.code,
+    stdout: r.stdout,
+    stderr: r.stderr,
+  }));
 }
 const kubectlApply = (yaml: string, kubeconfig: string) =>
   kubectl(['--kubeconfig', kubeconfig, 'apply', '-f', '-'], yaml);

@@ -5,7 +5,7 @@
  * and the recorded module list is inspected.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { start } from './support/spawn.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,6 @@ import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import type { KubeEmulator } from '../src/emulator/index.js';
 import { OMSM_BIN } from './support/cli.js';
-import { scanOutput } from './support/leak-guard.js';
 import { NS, SA, startSeededEmulator, writeKubernetesConfig } from './support/kubernetes-fixture.js';
 
 const RECORDER = fileURLToPath(new URL('./support/record-modules.mjs', import.meta.url));
@@ -31,41 +30,26 @@ after(async () => {
 /** Runs `omsm serve -c config` with the recorder until /healthz answers; returns what it loaded. */
 async function serveAndRecord(config: string): Promise<string[]> {
   const record = join(dir, 'modules.txt');
-  const child = spawn(process.execPath, ['--import', RECORDER, OMSM_BIN, 'serve', '-c', config], {
+  const serve = start(process.execPath, ['--import', RECORDER, OMSM_BIN, 'serve', '-c', config], {
     env: {
-      ...process.env,
       OMSM_RECORD_MODULES: record,
       SERVER_PORT: '0',
       DB_SCHEME: 'sqlite',
       OM_DATABASE: join(dir, 'omsm.db'),
       OMSM_LOG_LEVEL: 'warn',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    label: 'serve',
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => {
-    stdout += d;
-  });
-  child.stderr.setEncoding('utf8').on('data', (d: string) => {
-    stderr += d;
-  });
-  const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
   try {
-    let url: string | undefined;
-    for (let i = 0; i < 600 && !url && child.exitCode === null; i++) {
-      url = /listening on (http:\/\/\S+)/.exec(stdout)?.[1];
-      if (!url) await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.ok(url, `serve did not start:\n${stderr}`);
+    const stdout = await serve.waitFor(/listening on http:\/\/\S+/);
+    const url = /listening on (http:\/\/\S+)/.exec(stdout)![1];
     const health = await fetch(`${url}/healthz`);
     assert.equal(health.status, 200);
     assert.match(stdout, new RegExp(`secrets: +kubernetes \\(namespace ${NS}`));
   } finally {
-    child.kill('SIGTERM');
+    serve.child.kill('SIGTERM');
   }
-  assert.equal(await exited, 0, stderr);
-  scanOutput('serve stdout/stderr', stdout + stderr);
+  assert.equal(await serve.exited, 0, serve.output().stderr);
   return readFileSync(record, 'utf8').split('\n').filter(Boolean);
 }
 

@@ -6,8 +6,7 @@
  * X-Request-Id.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+import { run } from './support/spawn.js';
 import { request as httpRequest } from 'node:http';
 import { describe, test } from 'node:test';
 import { canary } from './support/canary.js';
@@ -30,12 +29,10 @@ print(json.dumps({"status": r.status_code, "body": r.text, "requestId": r.header
 `;
 
 // Asynchronous: the server under test answers in this very process.
-const run = promisify(execFile);
 
 async function python(method: string, url: string, auth: string): Promise<Answer> {
-  const r = await run('/usr/bin/python3', ['-c', PYTHON, method, url], {
-    env: { ...process.env, AUTH: auth },
-  });
+  const r = await run('/usr/bin/python3', ['-c', PYTHON, method, url], { env: { AUTH: auth } });
+  assert.equal(r.code, 0, r.stderr);
   return JSON.parse(r.stdout) as Answer;
 }
 

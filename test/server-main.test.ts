@@ -5,7 +5,8 @@
  * --embedded` mints a working token.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { start } from './support/spawn.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,32 +74,10 @@ test('SIGTERM lets an in-flight create finish, then closes', async (t) => {
 });
 
 function startServe(args: string[], env: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, [OMSM_BIN, 'serve', ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => {
-    stdout += d;
-  });
-  child.stderr.setEncoding('utf8').on('data', (d: string) => {
-    stderr += d;
-  });
-  const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
-  const ready = (async () => {
-    for (let i = 0; i < 600 && !/kubectl --kubeconfig .* -o jsonpath/.test(stdout); i++) {
-      if (child.exitCode !== null) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    return stdout;
-  })();
-  return {
-    child,
-    ready,
-    exited,
-    output: () => ({ stdout, stderr }),
-  };
+  const serve = start(process.execPath, [OMSM_BIN, 'serve', ...args], { env, label: 'serve', scan: 'none' });
+  // The banner's last line; a process that dies first resolves with what it printed.
+  const ready = serve.waitFor(/kubectl --kubeconfig .* -o jsonpath/).catch(() => serve.output().stdout);
+  return { child: serve.child, ready, exited: serve.exited, output: serve.output };
 }
 
 test('omsm serve --embedded: banner, curl example, kubectl, restart, token admin', async (t) => {

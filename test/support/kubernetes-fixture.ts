@@ -3,12 +3,12 @@
  * Shared set-up for the kubernetes provider's integration tests: a kube-emulator with the contract's
  * ServiceAccount, Role and RoleBinding in a secrets namespace, and a helper to open providers.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type KubeEmulator } from '../../src/emulator/index.js';
 import { createKubernetesProvider, type KubernetesProviderOptions } from '../../src/kubernetes/index.js';
+import { run } from './spawn.js';
 
 export const NS = 'om-secrets';
 export const SA = 'openmetadata-secrets-sa';
@@ -76,26 +76,15 @@ export function provider(kubeconfigPath: string, extra: Partial<KubernetesProvid
 }
 
 /** Runs kubectl with its own cache dir; resolves with stdout (never printed by the tests). */
-export function kubectl(
+export async function kubectl(
   kubeconfig: string,
   args: readonly string[],
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const cache = mkdtempSync(join(tmpdir(), 'kubecache-'));
-  return new Promise((resolve, reject) => {
-    const child = spawn('kubectl', ['--kubeconfig', kubeconfig, ...args], {
-      env: { ...process.env, KUBECACHEDIR: cache, HOME: cache },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  // stdout may hold a Secret's value by design (`-o jsonpath={.data.value}`): only stderr is scanned.
+  return run('kubectl', ['--kubeconfig', kubeconfig, ...args], {
+    env: { KUBECACHEDIR: cache, HOME: cache },
+    scan: 'stderr',
   });
 }
 
