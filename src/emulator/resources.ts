@@ -5,6 +5,8 @@
  * kube-apiserver writes it) and strict-decoding checks. The kinds themselves, with their own
  * decoding, defaulting, normalisation and validation, are declared one per module in `resources/`.
  */
+import type { StatusCause } from './status.js';
+
 export { cannotHandle, nowTimestamp, sortedMap } from './resources/kind.js';
 export { RESOURCES, resourceFor, resourceForKind } from './resources/registry.js';
 export type { Obj, ResourceDef } from './resources/kind.js';
@@ -81,6 +83,6 @@ export function unknownFields(def: ResourceDef, o: Obj): string[] {
  * const causes = validateObject(SECRET, secret, undefined);
  * if (causes.length) throw Statuses.invalid('Secret', name, causes);
  */
-export function validateObject(def: ResourceDef, next: Obj, old: Obj | undefined) {
+export function validateObject(def: ResourceDef, next: Obj, old: Obj | undefined): StatusCause[] {
   return old ? def.validateUpdate(next, old) : def.validate(next);
 }
