@@ -4,8 +4,10 @@
  * The generic registry: create / get / update / patch / delete / list for every served resource,
  * following apiserver's generic store pipeline (decode → defaulting → wipe server fields →
  * namespace lifecycle admission → uid/creationTimestamp/generateName → validation → store, with
- * optimistic concurrency on resourceVersion, dry-run, field managers and no-op detection). Used by
- * both the HTTP layer and the operator methods, so both see the same semantics.
+ * optimistic concurrency on resourceVersion, dry-run, field managers and no-op detection). The
+ * kind-specific steps (decode, defaults, normalize, prepareForCreate/Update, validate,
+ * validateUpdate, deleteResponse) are the hooks of its `ResourceDef`. Used by both the HTTP layer
+ * and the operator methods, so both see the same semantics.
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { recordWrite } from './wire/managed-fields.js';
@@ -16,17 +18,16 @@ import {
   parseFieldSelector,
   parseLabelSelector,
 } from './wire/selectors.js';
-import { validateObject } from './wire/validation.js';
 import {
   apiVersionOf,
   cannotHandle,
-  decodeSecret,
   normalize,
   nowTimestamp,
   type Obj,
   type ResourceDef,
   resourceFor,
   unknownFields,
+  validateObject,
 } from './resources.js';
 import { failure, type Status, StatusError, Statuses, success } from './status.js';
 import { type Entry, keyOf, type Store } from './store.js';
@@ -152,11 +153,11 @@ export class Registry {
   }
 
   private decode(def: ResourceDef, body: Obj): Obj {
-    return def.kind === 'Secret' ? decodeSecret(body) : body;
+    return def.decode ? def.decode(body) : body;
   }
 
   private validate(def: ResourceDef, next: Obj, old: Obj | undefined): void {
-    const causes = validateObject(next, old, { kind: def.kind, namespaced: def.namespaced });
+    const causes = validateObject(def, next, old);
     if (causes.length > 0)
       throw Statuses.invalid(def.kind, (meta(next).name as string) ?? '', causes, def.group);
   }
@@ -202,13 +203,12 @@ export class Registry {
     m.creationTimestamp = nowTimestamp();
     const generated = !m.name && typeof m.generateName === 'string' && m.generateName !== '';
     if (generated) m.name = this.generateName(def, namespace, m.generateName as string);
-    if (def.kind === 'Namespace') {
-      m.labels = { ...((m.labels as Obj) ?? {}), 'kubernetes.io/metadata.name': m.name };
-    }
     const rv = m.resourceVersion;
     delete m.resourceVersion;
-    const next = normalize(def, { ...decoded, metadata: m });
-    if (def.kind === 'Namespace') next.status = { phase: 'Active' };
+    const defaulted = { ...decoded, metadata: m };
+    def.defaults?.(defaulted);
+    const next = normalize(def, defaulted);
+    def.prepareForCreate?.(next);
     this.validate(def, next, undefined);
     if (rv !== undefined && rv !== '') {
       throw new StatusError(failure(500, '', 'resourceVersion should not be set on objects to be created'));
@@ -302,11 +302,10 @@ export class Registry {
     if (def.namespaced) m.namespace = namespace;
     else delete m.namespace;
     if (!('managedFields' in meta(decoded)) && om.managedFields) m.managedFields = om.managedFields;
-    if (def.kind === 'Namespace') {
-      m.labels = { ...((m.labels as Obj) ?? {}), 'kubernetes.io/metadata.name': name };
-    }
-    const next = normalize(def, { ...decoded, metadata: m });
-    if (def.kind === 'Namespace') next.status = old.status;
+    const defaulted = { ...decoded, metadata: m };
+    def.defaults?.(defaulted);
+    const next = normalize(def, defaulted);
+    def.prepareForUpdate?.(next, old);
     this.validate(def, next, old);
     recordWrite(next, old, opts.manager, operation, new Date());
     if (comparable(next) === comparable(old)) return old;
@@ -437,16 +436,7 @@ export class Registry {
       last = this.store.remove(def, namespace, name) ?? current.obj;
       this.hooks.onDelete?.(def, last);
     }
-    if (def.kind === 'Namespace') {
-      // kube returns the Namespace in phase Terminating; the emulator has no namespace controller
-      // and removes it (and its contents) at once.
-      return {
-        ...last,
-        metadata: { ...meta(last), deletionTimestamp: nowTimestamp() },
-        spec: last.spec,
-        status: { phase: 'Terminating' },
-      };
-    }
+    if (def.deleteResponse) return def.deleteResponse(last);
     return success({ name, group: def.group, kind: def.plural, uid: om.uid as string });
   }
 

@@ -4,8 +4,13 @@
  * rbac.authorization.k8s.io/v1 ClusterRoleBinding (cluster-scoped; PUT creates a missing object).
  */
 import { DEFAULT_SELECTABLE_FIELDS } from '../wire/selectors.js';
+import { validateBinding, validateRoleRefUpdate, validateUpdateAfterCreate } from '../wire/validation.js';
 import { BINDING_TABLE } from './binding-table.js';
-import { RBAC_GROUP, type ResourceDef, RW } from './kind.js';
+import { fieldsInOrder, type Obj, RBAC_GROUP, type ResourceDef, RW } from './kind.js';
+import { normBindingField } from './rbac-fields.js';
+
+const FIELDS = ['subjects', 'roleRef'];
+const validate = (o: Obj) => validateBinding(o, false);
 
 export const CLUSTER_ROLE_BINDING: ResourceDef = {
   group: RBAC_GROUP,
@@ -17,8 +22,14 @@ export const CLUSTER_ROLE_BINDING: ResourceDef = {
   namespaced: false,
   verbs: RW,
   allowCreateOnUpdate: true,
-  fields: ['subjects', 'roleRef'],
+  fields: FIELDS,
   selectableFields: DEFAULT_SELECTABLE_FIELDS,
   table: BINDING_TABLE,
   protobufMessage: 'ClusterRoleBinding',
+  normalize: (o) => fieldsInOrder(FIELDS, o, normBindingField),
+  validate,
+  validateUpdate: (next, old) => [
+    ...validateUpdateAfterCreate(validate(next), next, old),
+    ...validateRoleRefUpdate(next, old),
+  ],
 };

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Statuses } from '../status.js';
-import { applyDefaults, validateObject } from './validation.js';
+import {
+  normalize,
+  type Obj,
+  type ResourceDef,
+  resourceFor,
+  validateObject as validateWith,
+} from '../resources.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const secret = (over: Record<string, unknown> = {}, meta: Record<string, unknown> = {}) => ({
@@ -10,7 +16,11 @@ const secret = (over: Record<string, unknown> = {}, meta: Record<string, unknown
   data: { k: b64('v') },
   ...over,
 });
-const SECRET = { kind: 'Secret', namespaced: true };
+const def = (group: string, plural: string): ResourceDef => resourceFor(group, 'v1', plural)!;
+const RBAC = 'rbac.authorization.k8s.io';
+const SECRET = def('', 'secrets');
+/** Each kind's own validation, reached through the registry as the REST registry does. */
+const validateObject = (next: Obj, old: Obj | undefined, d: ResourceDef) => validateWith(d, next, old);
 
 const SUBDOMAIN_MSG =
   "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
@@ -251,19 +261,17 @@ describe('validateObject Secret update', () => {
 
 describe('validateObject other kinds', () => {
   it('namespace names are DNS-1123 labels and namespaces carry no namespace', () => {
-    const causes = validateObject({ metadata: { name: 'a.b' } }, undefined, {
-      kind: 'Namespace',
-      namespaced: false,
-    });
+    const causes = validateObject({ metadata: { name: 'a.b' } }, undefined, def('', 'namespaces'));
     assert.equal(causes.length, 1);
     assert.equal(causes[0]!.field, 'metadata.name');
     assert.match(causes[0]!.message, /a lowercase RFC 1123 label must consist of/);
   });
   it('role rules need verbs, apiGroups and resources', () => {
-    const causes = validateObject({ metadata: { name: 'r', namespace: 'ns' }, rules: [{}] }, undefined, {
-      kind: 'Role',
-      namespaced: true,
-    });
+    const causes = validateObject(
+      { metadata: { name: 'r', namespace: 'ns' }, rules: [{}] },
+      undefined,
+      def(RBAC, 'roles'),
+    );
     assert.deepEqual(
       causes.map((c) => [c.field, c.message]),
       [
@@ -279,7 +287,7 @@ describe('validateObject other kinds', () => {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
       subjects: [{ kind: 'ServiceAccount', name: 'sa', namespace: 'ns' }],
     });
-    assert.deepEqual(validateObject(rb('b'), rb('a'), { kind: 'RoleBinding', namespaced: true }), [
+    assert.deepEqual(validateObject(rb('b'), rb('a'), def(RBAC, 'rolebindings')), [
       {
         field: 'roleRef',
         reason: 'FieldValueInvalid',
@@ -296,7 +304,7 @@ describe('validateObject other kinds', () => {
         subjects: [{ kind: 'User', name: 'u', apiGroup: 'rbac.authorization.k8s.io' }],
       },
       undefined,
-      { kind: 'ClusterRoleBinding', namespaced: false },
+      def(RBAC, 'clusterrolebindings'),
     );
     assert.deepEqual(
       causes.map((c) => [c.field, c.message]),
@@ -305,13 +313,24 @@ describe('validateObject other kinds', () => {
   });
 });
 
-describe('applyDefaults', () => {
-  it('defaults Secret type and merges stringData over data', () => {
-    const s = applyDefaults({ data: { a: b64('1'), b: b64('2') }, stringData: { b: 'two' } }, 'Secret');
-    assert.deepEqual(s, { type: 'Opaque', data: { a: b64('1'), b: b64('two') } });
+describe('decoding and normalisation defaults', () => {
+  it('Secret: stringData merged over data on decode, type defaults to Opaque', () => {
+    const decoded = SECRET.decode!({ data: { a: b64('1'), b: b64('2') }, stringData: { b: 'two' } });
+    assert.deepEqual(normalize(SECRET, decoded), {
+      kind: 'Secret',
+      apiVersion: 'v1',
+      metadata: {},
+      data: { a: b64('1'), b: b64('two') },
+      type: 'Opaque',
+    });
   });
-  it('defaults User subject apiGroup', () => {
-    const rb = applyDefaults({ subjects: [{ kind: 'User', name: 'u' }] }, 'RoleBinding');
-    assert.deepEqual(rb.subjects, [{ kind: 'User', name: 'u', apiGroup: 'rbac.authorization.k8s.io' }]);
+  it('RoleBinding: a User subject gets the RBAC apiGroup', () => {
+    const rb = normalize(def(RBAC, 'rolebindings'), { subjects: [{ kind: 'User', name: 'u' }] });
+    assert.deepEqual(rb.subjects, [{ kind: 'User', apiGroup: RBAC, name: 'u' }]);
+  });
+  it('ClusterRole: a missing rules is null, after aggregationRule', () => {
+    const cr = normalize(def(RBAC, 'clusterroles'), { aggregationRule: { clusterRoleSelectors: [] } });
+    assert.deepEqual(Object.keys(cr), ['kind', 'apiVersion', 'metadata', 'aggregationRule', 'rules']);
+    assert.equal(cr.rules, null);
   });
 });

@@ -4,7 +4,9 @@
  * Object validation with the v1.32 messages (kubernetes `pkg/apis/core/validation/validation.go`
  * ValidateSecret/ValidateSecretUpdate/ValidateNamespace/ValidateServiceAccount,
  * `pkg/apis/rbac/validation/validation.go`, apimachinery `pkg/api/validation/objectmeta.go`).
- * Returns Status causes; the caller raises `Statuses.invalid(kind, name, causes)`. Secret data
+ * Shared checks the kinds' modules in `resources/` call from their `validate` / `validateUpdate`
+ * (no kind is chosen by name here). Return Status causes; the REST registry raises
+ * `Statuses.invalid(kind, name, causes)`. Secret data
  * values are base64 strings here (the JSON shape); sizes count decoded bytes. Messages never
  * include secret values (dockercfg parse errors say `<secret contents redacted>` like upstream).
  */
@@ -19,14 +21,8 @@ import {
   maskTrailingDash,
 } from './names.js';
 
-export interface ValidateOptions {
-  /** Kind being validated, e.g. `Secret`, `Namespace`, `Role`. */
-  readonly kind: string;
-  readonly namespaced: boolean;
-}
-
 type Obj = Record<string, unknown>;
-type NameFn = (name: string) => string[];
+export type NameFn = (name: string) => string[];
 
 /** `core.MaxSecretSize`. */
 export const MAX_SECRET_SIZE = 1024 * 1024;
@@ -148,6 +144,11 @@ function validateManagedFields(mf: unknown): StatusCause[] {
   return out;
 }
 
+/** ValidateObjectMeta of `o.metadata`: the whole create check of kinds with no other fields. */
+export function validateMetaOf(o: Obj, requiresNamespace: boolean, nameFn: NameFn): StatusCause[] {
+  return validateObjectMeta(asObj(o.metadata), requiresNamespace, nameFn);
+}
+
 /** apimachinery ValidateObjectMeta (+ core's finalizer check). */
 export function validateObjectMeta(meta: Obj, requiresNamespace: boolean, nameFn: NameFn): StatusCause[] {
   const out: StatusCause[] = [];
@@ -240,7 +241,7 @@ function jsonError(b64: unknown): string | undefined {
   }
 }
 
-function validateSecret(s: Obj): StatusCause[] {
+export function validateSecret(s: Obj): StatusCause[] {
   const meta = asObj(s.metadata);
   const out = validateObjectMeta(meta, true, isDns1123Subdomain);
   const data = asObj(s.data);
@@ -303,7 +304,7 @@ function sameData(a: unknown, b: unknown): boolean {
   );
 }
 
-function validateSecretUpdate(next: Obj, old: Obj): StatusCause[] {
+export function validateSecretUpdate(next: Obj, old: Obj): StatusCause[] {
   const out = validateObjectMetaUpdate(asObj(next.metadata), asObj(old.metadata));
   if (asStr(next.type) !== asStr(old.type)) {
     out.push(fieldCause('Invalid value', 'type', asStr(next.type), 'field is immutable'));
@@ -378,7 +379,7 @@ function validatePolicyRule(rule: Obj, namespaced: boolean, path: string): Statu
   return out;
 }
 
-function validateRole(o: Obj, namespaced: boolean): StatusCause[] {
+export function validateRole(o: Obj, namespaced: boolean): StatusCause[] {
   const out = validateObjectMeta(asObj(o.metadata), namespaced, isValidPathSegmentName);
   const rules = Array.isArray(o.rules) ? o.rules : [];
   rules.forEach((r, i) => {
@@ -420,7 +421,7 @@ function validateSubject(s: Obj, namespaced: boolean, path: string): StatusCause
   return out;
 }
 
-function validateBinding(o: Obj, namespaced: boolean): StatusCause[] {
+export function validateBinding(o: Obj, namespaced: boolean): StatusCause[] {
   const out = validateObjectMeta(asObj(o.metadata), namespaced, isValidPathSegmentName);
   const ref = asObj(o.roleRef);
   if (asStr(ref.apiGroup) !== RBAC_GROUP) {
@@ -466,76 +467,24 @@ function sameRoleRef(a: Obj, b: Obj): boolean {
   );
 }
 
-function validateCreate(o: Obj, kind: string, namespaced: boolean): StatusCause[] {
-  const meta = asObj(o.metadata);
-  switch (kind) {
-    case 'Secret':
-      return validateSecret(o);
-    case 'Namespace':
-      return validateObjectMeta(meta, false, isDns1123Label);
-    case 'ServiceAccount':
-      return validateObjectMeta(meta, true, isDns1123Subdomain);
-    case 'Role':
-      return validateRole(o, true);
-    case 'ClusterRole':
-      return validateRole(o, false);
-    case 'RoleBinding':
-      return validateBinding(o, true);
-    case 'ClusterRoleBinding':
-      return validateBinding(o, false);
-    default:
-      return validateObjectMeta(meta, namespaced, isDns1123Subdomain);
-  }
-}
-
 /**
- * Validation of a new object (create, `old` undefined) or of `next` replacing `old`
- * (update/patch). Returns the causes in upstream order; empty means valid.
- * @example
- * const causes = validateObject(secret, undefined, { kind: 'Secret', namespaced: true });
- * if (causes.length) throw Statuses.invalid('Secret', name, causes);
+ * The update checks of every kind except Secret (upstream `ValidateObjectMetaUpdate` appended to
+ * the kind's create checks): `create` (the create causes of `next`), then the metadata update
+ * checks the create checks do not already make (labels, annotations, managedFields).
  */
-export function validateObject(next: Obj, old: Obj | undefined, options: ValidateOptions): StatusCause[] {
-  const { kind, namespaced } = options;
-  if (!old) return validateCreate(next, kind, namespaced);
-  if (kind === 'Secret') return validateSecretUpdate(next, old);
-  const out = validateCreate(next, kind, namespaced);
+export function validateUpdateAfterCreate(create: StatusCause[], next: Obj, old: Obj): StatusCause[] {
+  const out = create;
   out.push(
     ...validateObjectMetaUpdate(asObj(next.metadata), asObj(old.metadata)).filter(
       (c) => !/^metadata\.(labels|annotations|managedFields)/.test(c.field ?? ''),
     ),
   );
-  if (kind === 'RoleBinding' || kind === 'ClusterRoleBinding') {
-    const a = asObj(next.roleRef);
-    if (!sameRoleRef(a, asObj(old.roleRef))) {
-      out.push(goValueCause('roleRef', renderRoleRef(a), 'cannot change roleRef'));
-    }
-  }
   return out;
 }
 
-/**
- * v1 defaulting that happens on decode, before validation: Secret `type` → `Opaque` and
- * `stringData` merged into `data` (then dropped); RBAC User/Group subjects get the rbac apiGroup.
- * Mutates and returns `o`.
- */
-export function applyDefaults(o: Obj, kind: string): Obj {
-  if (kind === 'Secret') {
-    if (!o.type) o.type = 'Opaque';
-    const sd = o.stringData;
-    if (sd !== null && typeof sd === 'object') {
-      const data = { ...asObj(o.data) };
-      for (const [k, v] of Object.entries(sd as Obj))
-        data[k] = Buffer.from(asStr(v), 'utf8').toString('base64');
-      o.data = data;
-    }
-    delete o.stringData;
-  }
-  if ((kind === 'RoleBinding' || kind === 'ClusterRoleBinding') && Array.isArray(o.subjects)) {
-    for (const s of o.subjects) {
-      const sub = asObj(s);
-      if ((sub.kind === 'User' || sub.kind === 'Group') && !sub.apiGroup) sub.apiGroup = RBAC_GROUP;
-    }
-  }
-  return o;
+/** RoleBinding / ClusterRoleBinding update: `cannot change roleRef`. */
+export function validateRoleRefUpdate(next: Obj, old: Obj): StatusCause[] {
+  const a = asObj(next.roleRef);
+  if (sameRoleRef(a, asObj(old.roleRef))) return [];
+  return [goValueCause('roleRef', renderRoleRef(a), 'cannot change roleRef')];
 }
