@@ -34,42 +34,26 @@ export interface RunOptions {
   readonly label?: string;
 }
 
-export function run(command: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: options.cwd,
-      env: { ...process.env, ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, options.timeoutMs ?? 60_000);
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      const label = options.label ?? `${command} ${args.slice(0, 3).join(' ')}`;
-      const scan = options.scan ?? 'both';
-      if (scan === 'both') scanOutput(`${label} stdout`, stdout);
-      if (scan !== 'none') scanOutput(`${label} stderr`, stderr);
-      resolve({ code, signal, stdout, stderr, timedOut });
-    });
-    // A child that exits before reading its stdin must not fail the run.
-    child.stdin.on('error', () => {});
-    child.stdin.end(options.input ?? '');
-  });
+export async function run(
+  command: string,
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<RunResult> {
+  const p = start(command, args, { ...options, stdin: 'pipe' });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    p.child.kill('SIGKILL');
+  }, options.timeoutMs ?? 60_000);
+  // A child that exits before reading its stdin must not fail the run.
+  p.child.stdin?.on('error', () => {});
+  p.child.stdin?.end(options.input ?? '');
+  try {
+    const { code, signal } = await p.ended;
+    return { code, signal, ...p.output(), timedOut };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export interface Started {
@@ -80,6 +64,8 @@ export interface Started {
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
   /** Its exit code (null after a signal), once it ended; the output is scanned by the leak guard then. */
   readonly exited: Promise<number | null>;
+  /** Exit code and signal; rejects when the process could not be started. */
+  readonly ended: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 /**
@@ -89,12 +75,12 @@ export interface Started {
 export function start(
   command: string,
   args: readonly string[],
-  options: Omit<RunOptions, 'input' | 'timeoutMs'> = {},
+  options: Omit<RunOptions, 'input' | 'timeoutMs'> & { readonly stdin?: 'pipe' | 'ignore' } = {},
 ): Started {
   const child = spawn(command, args, {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
@@ -104,18 +90,24 @@ export function start(
   child.stderr!.setEncoding('utf8').on('data', (d: string) => {
     stderr += d;
   });
-  const exited = new Promise<number | null>((resolve) =>
-    child.on('close', (code) => {
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
       const label = options.label ?? `${command} ${args.slice(0, 3).join(' ')}`;
       const scan = options.scan ?? 'both';
       if (scan === 'both') scanOutput(`${label} stdout`, stdout);
       if (scan !== 'none') scanOutput(`${label} stderr`, stderr);
-      resolve(code);
-    }),
+      resolve({ code, signal });
+    });
+  });
+  const exited = ended.then(
+    (e) => e.code,
+    () => null,
   );
   return {
     child,
     exited,
+    ended,
     output: () => ({ stdout, stderr }),
     async waitFor(pattern, timeoutMs = 60_000) {
       const until = Date.now() + timeoutMs;
