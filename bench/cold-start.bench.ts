@@ -154,7 +154,7 @@ export async function run(): Promise<BenchResult[]> {
       writeFileSync(list, names.slice(0, count).join('\n'));
       const out = join(dir, `resolved-${count}.yaml`);
       const m = paired(
-        () => timed(process.execPath, [BIN, 'ingestion', 'resolve', '-c', wf, '-o', out], env),
+        () => timed(process.execPath, [BIN, 'ingestion', 'resolve', '-c', wf, '--output-file', out], env),
         () => timed(PYTHON, [py, kubeconfig, NS, list]),
         count === N ? 5 : RUNS,
       );
