@@ -7,7 +7,7 @@
 //
 // Kept external (resolved from node_modules at run time): native addons and SQL drivers with
 // optional native parts, which cannot or need not be bundled.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -41,6 +41,28 @@ const tscLocation = {
   },
 };
 
+/**
+ * node-fetch 2 (under client-node) imports whatwg-url, and with it tr46's Unicode table (a quarter
+ * of a megabyte evaluated at start-up), only for `Url.URL || whatwgUrl.URL`: Node's `url.URL`
+ * always exists, so that fallback is dead code. Here it gets Node's own URL instead.
+ */
+const noWhatwgUrl = {
+  name: 'node-fetch-without-whatwg-url',
+  setup(b) {
+    b.onResolve({ filter: /^whatwg-url$/ }, (args) =>
+      /[\\/]node-fetch[\\/]/.test(args.importer)
+        ? { path: 'whatwg-url', namespace: 'omsm-stub' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'omsm-stub' }, () => ({
+      contents: 'export default { URL: globalThis.URL };',
+      loader: 'js',
+    }));
+  },
+};
+
+// A fresh directory: chunk names carry content hashes, old ones would pile up.
+await rm(OUT, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: ROOT,
   entryPoints: { main: 'src/cli/main.ts' },
@@ -62,7 +84,7 @@ const result = await build({
   minify: process.env.OMSM_BUNDLE_MINIFY !== '0',
   keepNames: true,
   logLevel: 'warning',
-  plugins: [tscLocation],
+  plugins: [tscLocation, noWhatwgUrl],
   metafile: Boolean(process.env.OMSM_BUNDLE_META),
 });
 // OMSM_BUNDLE_META=file: esbuild's metafile (which module went into which chunk), for size work.
