@@ -50,9 +50,7 @@ const noWhatwgUrl = {
   name: 'node-fetch-without-whatwg-url',
   setup(b) {
     b.onResolve({ filter: /^whatwg-url$/ }, (args) =>
-      /[\\/]node-fetch[\\/]/.test(args.importer)
-        ? { path: 'whatwg-url', namespace: 'omsm-stub' }
-        : undefined,
+      /[\\/]node-fetch[\\/]/.test(args.importer) ? { path: 'whatwg-url', namespace: 'omsm-stub' } : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'omsm-stub' }, () => ({
       contents: 'export default { URL: globalThis.URL };',
