@@ -1,8 +1,13 @@
 #!/usr/bin/env node
-// The published entry point: runs the compiled CLI in dist/ (`npm run build`; `npm ci` builds it
-// through `prepare`). Node's compile cache, where this Node has it (22.1+), keeps V8's compiled
-// code of omsm and its dependencies between runs; it is an optimisation only, so a cache that
-// cannot be written (read-only or missing temp dir) is ignored.
+// The published entry point: runs the bundled CLI in dist/bundle/ (`npm run build`: tsc, then
+// scripts/bundle.mjs; `npm ci` builds it through `prepare`). The bundle is one module per lazily
+// loaded command plus shared chunks, dependencies included, so a cold start reads a few files
+// instead of resolving hundreds (docs/benchmarks.md, "Cold start").
+//
+// Node's compile cache, where this Node has it (22.1+), keeps V8's compiled code between runs in
+// NODE_COMPILE_CACHE or else <os.tmpdir()>/node-compile-cache. It is an optimisation only: when
+// that directory cannot be created or written (TMPDIR a file, read-only), Node reports it in the
+// returned status instead of throwing, and every run compiles again; nothing else changes.
 import module from 'node:module';
 
 try {
@@ -10,4 +15,4 @@ try {
 } catch {
   // No cache: every run compiles again, nothing else changes.
 }
-await import('../dist/cli/main.js');
+await import('../dist/bundle/main.js');

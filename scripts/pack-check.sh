@@ -33,7 +33,7 @@ if grep -E '\.test\.|test-support|/test/|fake|\.case\.|/src/' <<<"$listing"; the
   echo "pack-check: the tarball ships the files above (tests, fakes, test support or sources)" >&2
   exit 1
 fi
-for f in package/bin/omsm.js package/dist/cli/main.js package/dist/core/index.js package/dist/core/index.d.ts \
+for f in package/bin/omsm.js package/dist/bundle/main.js package/dist/cli/main.js package/dist/core/index.js package/dist/core/index.d.ts \
   package/conf/openmetadata.yaml; do
   grep -qx "$f" <<<"$listing" || { echo "pack-check: $f missing from the tarball" >&2; exit 1; }
 done
