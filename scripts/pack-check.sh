@@ -43,6 +43,11 @@ mkdir -p "$app"
 cd "$app"
 npm init -y >/dev/null
 npm install --no-audit --no-fund --silent "$tgz" typescript@7 @types/node@20 >/dev/null
+# The emulator's libraries (@peculiar/x509, protobufjs, reflect-metadata) are optional
+# dependencies: the bundled CLI carries its own copy, so everything below must work without them.
+# Removed by hand as `--omit=optional` would (that flag would also drop TypeScript 7's native
+# compiler, itself an optional dependency of the type check below).
+rm -rf node_modules/@peculiar/x509 node_modules/protobufjs node_modules/reflect-metadata
 omsm="$app/node_modules/.bin/omsm"
 
 "$node_bin" "$omsm" --help | grep -q 'Usage: omsm'
