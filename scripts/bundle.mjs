@@ -83,8 +83,11 @@ const result = await build({
   keepNames: true,
   logLevel: 'warning',
   plugins: [tscLocation, noWhatwgUrl],
-  metafile: Boolean(process.env.OMSM_BUNDLE_META),
+  metafile: true,
 });
-// OMSM_BUNDLE_META=file: esbuild's metafile (which module went into which chunk), for size work.
-if (process.env.OMSM_BUNDLE_META)
-  await writeFile(process.env.OMSM_BUNDLE_META, JSON.stringify(result.metafile));
+// Which source and dependency module went into which chunk: test/serve-loads.test.ts reads it to
+// tell what a command loaded, and size work reads it too. Not shipped (package.json `files`).
+await writeFile(
+  process.env.OMSM_BUNDLE_META ?? join(ROOT, 'dist', 'bundle.meta.json'),
+  JSON.stringify(result.metafile),
+);
