@@ -68,36 +68,31 @@ describe('ingestion resolves only what omsm manages for the field', () => {
     if (!seeded) await seed();
     seeded = true;
   };
-
-  test('a Secret without the managed-by label: exit 1, reference and reason named, nothing written', async () => {
+  /** `resolve --stdout` of a workflow whose password is `ref`, from an attacker's host: exit 1, nothing on stdout. */
+  const refusedResolve = async (file: string, ref: string) => {
     await ready();
     const wf = ctx.fx.file(
-      'wf-unmanaged.yaml',
-      workflowYaml(settings, {
-        hostPort: 'attacker:3306',
-        authType: { password: 'secret:unrelated-app-db' },
-      }),
+      file,
+      workflowYaml(settings, { hostPort: 'attacker:3306', authType: { password: ref } }),
     );
     const r = await runCli(['ingestion', 'resolve', '-c', wf, '--stdout'], { env: envFor(ctx.fx) });
     assert.equal(r.code, 1, r.stderr);
     assert.equal(r.stdout, '');
+    return r;
+  };
+
+  test('a Secret without the managed-by label: exit 1, reference and reason named, nothing written', async () => {
+    const r = await refusedResolve('wf-unmanaged.yaml', 'secret:unrelated-app-db');
     assert.match(r.stderr, /secret:unrelated-app-db/);
     assert.match(r.stderr, /not managed by omsm \(no managed-by label\)/);
     noValues(r.stdout + r.stderr);
   });
 
   test("another service's Secret (managed, recorded id of service a) under service mysql_prod: refused", async () => {
-    await ready();
-    const wf = ctx.fx.file(
+    const r = await refusedResolve(
       'wf-other-service.yaml',
-      workflowYaml(settings, {
-        hostPort: 'attacker:3306',
-        authType: { password: 'secret:openmetadata-database-a-authtype-password' },
-      }),
+      'secret:openmetadata-database-a-authtype-password',
     );
-    const r = await runCli(['ingestion', 'resolve', '-c', wf, '--stdout'], { env: envFor(ctx.fx) });
-    assert.equal(r.code, 1, r.stderr);
-    assert.equal(r.stdout, '');
     assert.match(
       r.stderr,
       /belongs to "openmetadata\/database\/a\/authType\/password", not to service "mysql_prod" field authType\.password/,

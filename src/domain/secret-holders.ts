@@ -84,6 +84,25 @@ export function migrationGroups(kinds: readonly EntityKind[] = SECRET_HOLDING_KI
 }
 
 /**
+ * Every secret-holding entity with the row it was read from (for a tool that writes back with a
+ * version check), a page at a time, in migration order; holders without slots included.
+ * @throws OmsmError DB_UNAVAILABLE.
+ */
+export async function* streamSecretHolderRows(
+  store: EntityStore,
+  options: Omit<StreamOptions, 'withEmpty'> = {},
+): AsyncGenerator<{ holder: SecretHolder; row: StoredEntity }[]> {
+  for (const group of migrationGroups(options.kinds)) {
+    for await (const page of store.scan(
+      group.map((k) => k.kind),
+      options.pageSize ?? 200,
+    )) {
+      yield page.map((row) => ({ holder: toSecretHolder(row), row }));
+    }
+  }
+}
+
+/**
  * Every secret-holding entity, a page at a time, in migration order.
  * @throws OmsmError DB_UNAVAILABLE.
  */
@@ -91,14 +110,9 @@ export async function* streamSecretHolders(
   store: EntityStore,
   options: StreamOptions = {},
 ): AsyncGenerator<SecretHolder[]> {
-  for (const group of migrationGroups(options.kinds)) {
-    for await (const page of store.scan(
-      group.map((k) => k.kind),
-      options.pageSize ?? 200,
-    )) {
-      const holders = page.map(toSecretHolder);
-      yield options.withEmpty ? holders : holders.filter((h) => h.slots.length > 0);
-    }
+  for await (const page of streamSecretHolderRows(store, options)) {
+    const holders = page.map((p) => p.holder);
+    yield options.withEmpty ? holders : holders.filter((h) => h.slots.length > 0);
   }
 }
 

@@ -7,7 +7,7 @@
  * answers a `get`, and the start-up RBAC self-check passed). Used by `omsm serve`, the embedded
  * default and benchmarks.
  */
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { Registry } from 'prom-client';
 import { backendMetrics } from './backend-metrics.js';
 import type { OmsmConfig } from '../core/config/config-types.js';
 import { Fernet } from '../core/crypto/fernet.js';
@@ -32,9 +32,8 @@ export async function assembleDeps(
   config: OmsmConfig,
   options: { logger?: Logger; provider?: SecretsProvider; publicUrl?: string } = {},
 ): Promise<AssembledDeps> {
+  // The metrics plugin adds the default Node metrics to it.
   const metrics = new Registry();
-  // The Node process metrics (process_*, nodejs_*) that docs/api.md#metrics promises.
-  collectDefaultMetrics({ register: metrics });
   const raw =
     options.provider ??
     (await openProvider(config, {

@@ -19,7 +19,7 @@ import { getAt, setAt } from '../../core/masking/mask.js';
 import type { JsonObject } from '../../core/secrets/secrets-manager-types.js';
 import { type EntityStore, isStale, type StoredEntity } from '../../domain/db/entity-store.js';
 import { type EntityKind, SECRET_HOLDING_KINDS } from '../../domain/kinds.js';
-import { countSecretHolders, migrationGroups, toSecretHolder } from '../../domain/secret-holders.js';
+import { countSecretHolders, streamSecretHolderRows } from '../../domain/secret-holders.js';
 import type { ChangeOutcome, FieldChange, SecretHolder, SecretHolderSource } from './migrate-types.js';
 
 const MAX_STALE_RETRIES = 8;
@@ -111,17 +111,11 @@ export function dbHolderSource(options: DbHolderSourceOptions): SecretHolderSour
 
   return {
     async *pages(pageSize) {
-      for (const group of migrationGroups(kinds)) {
-        for await (const page of store.scan(
-          group.map((k) => k.kind),
-          pageSize,
-        )) {
-          yield page.map((e) => {
-            const holder = toSecretHolder(e);
-            rows.set(holder, e);
-            return holder;
-          });
-        }
+      for await (const page of streamSecretHolderRows(store, { kinds, pageSize })) {
+        yield page.map(({ holder, row }) => {
+          rows.set(holder, row);
+          return holder;
+        });
       }
     },
     count: () => countSecretHolders(store, kinds),

@@ -9,10 +9,12 @@
 import fp from 'fastify-plugin';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import '../fastify-types.js';
+import { errorResponses } from '../schemas/common.js';
 
 export const metricsPlugin = fp(
   async (app) => {
-    // assembleDeps' registry already has the default Node metrics; a bare test app gets its own.
+    // The Node process metrics (process_*, nodejs_*) once per registry: replicas in one test
+    // process may share one.
     const registry = app.omsmDeps.metrics ?? new Registry();
     if (!registry.getSingleMetric('process_cpu_user_seconds_total'))
       collectDefaultMetrics({ register: registry });
@@ -50,11 +52,7 @@ export const metricsPlugin = fp(
       duration.observe(labels, reply.elapsedTime / 1000);
     });
     const text = { type: 'string' } as const;
-    const errorBody = {
-      type: 'object',
-      properties: { code: { type: 'string' }, message: { type: 'string' }, fix: { type: 'string' } },
-    } as const;
-    const response = { 200: text, '4xx': errorBody, '5xx': errorBody };
+    const response = { ...errorResponses, 200: text };
     app.get(
       '/metrics',
       {
