@@ -10,7 +10,7 @@ export * from './errors.js';
 export * from './config/config-types.js';
 export { substitute, type Env } from './config/substitute.js';
 export { loadConfig, maskedConfig, deepFreeze, type LoadConfigOptions } from './config/load-config.js';
-export { DB_DEFAULTS } from './config/config-schema.js';
+export { DB_DEFAULTS } from './config/config-defaults.js';
 export { DEFAULT_CONFIG_PATH, BUNDLED_SCHEMA_DIR, PACKAGE_ROOT } from './paths.js';
 export * from './naming/secret-name.js';
 export * from './naming/reference.js';

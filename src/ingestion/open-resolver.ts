@@ -16,7 +16,7 @@
  * (and @kubernetes/client-node under it) is imported only when needed, so `db` workflows and
  * `--help` stay light. A provider whose values are inline (db) needs no connection at all.
  */
-import { PARAMETER_DEFAULTS, UPSTREAM_DEFAULT_FERNET_KEY } from '../core/config/config-schema.js';
+import { PARAMETER_DEFAULTS, UPSTREAM_DEFAULT_FERNET_KEY } from '../core/config/config-defaults.js';
 import { createDbProvider } from '../core/providers/db-provider.js';
 import { providerRegistry } from '../providers.js';
 import {

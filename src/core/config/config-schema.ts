@@ -8,21 +8,9 @@
  * itself is added by the loader, which knows which keys hold secrets.
  */
 import { z } from 'zod';
+import { DB_DEFAULTS, PARAMETER_DEFAULTS, UPSTREAM_DEFAULT_FERNET_KEY } from './config-defaults.js';
 import { LOADERS, LOG_LEVELS, PROVIDERS } from './config-types.js';
 import { labelKeyProblem, labelValueProblem, namespaceProblem } from '../naming/labels.js';
-
-/** The key upstream's openmetadata.yaml falls back to; public, so only fit for development. */
-export const UPSTREAM_DEFAULT_FERNET_KEY = 'jJ/9sz0g0OHxsfxOoSfdFdmk3ysNmPRnH3TUAbz3IHA=';
-
-/** Defaults for a database scheme when DB_PORT / OM_DATABASE are empty. */
-/** Defaults of `secretsManagerConfiguration.parameters` that callers without a config file use too. */
-export const PARAMETER_DEFAULTS = { requestDeadlineMs: 30_000, concurrency: 32 } as const;
-
-export const DB_DEFAULTS = {
-  sqlite: { port: 0, name: 'data/omsm.db' },
-  postgresql: { port: 5432, name: 'openmetadata_db' },
-  mysql: { port: 3306, name: 'openmetadata_db' },
-} as const;
 
 const SCHEME_ALIASES: Record<string, keyof typeof DB_DEFAULTS> = {
   sqlite: 'sqlite',
