@@ -110,6 +110,44 @@ const builtinsThroughRequire = {
   },
 };
 
+/**
+ * Two more start-up costs of client-node that a cluster without a `proxy-url` never uses:
+ * - its config module imports socks-proxy-agent (with socks and ip-address, ≈ 10 ms to evaluate)
+ *   only to construct one for a `socks5://` proxy. Here the import is a class that loads the real
+ *   one on first construction (client-node only ever calls `new SocksProxyAgent(...)`).
+ * - node-fetch and debug try `require('encoding')` and `require('supports-color')`, optional
+ *   packages omsm does not install; each failed lookup walks node_modules up to the root. Here they
+ *   fail at once, the same way (MODULE_NOT_FOUND, which both catch).
+ */
+const onlyWhenUsed = {
+  name: 'client-node-extras-only-when-used',
+  setup(b) {
+    b.onResolve({ filter: /^socks-proxy-agent$/ }, (args) =>
+      args.namespace === 'file' && CLIENT_NODE.test(args.importer)
+        ? { path: args.importer, namespace: 'omsm-lazy-socks' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'omsm-lazy-socks' }, (args) => ({
+      contents: `export class SocksProxyAgent {
+        constructor(...args) {
+          const { SocksProxyAgent: Agent } = require('socks-proxy-agent');
+          return new Agent(...args);
+        }
+      }`,
+      loader: 'js',
+      resolveDir: dirname(args.path),
+    }));
+    b.onResolve({ filter: /^(encoding|supports-color)$/ }, (args) => ({
+      path: args.path,
+      namespace: 'omsm-not-installed',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'omsm-not-installed' }, (args) => ({
+      contents: `throw Object.assign(new Error(${JSON.stringify(`Cannot find module '${args.path}'`)}), { code: 'MODULE_NOT_FOUND' });`,
+      loader: 'js',
+    }));
+  },
+};
+
 // A fresh directory: chunk names carry content hashes, old ones would pile up.
 await rm(OUT, { recursive: true, force: true });
 const result = await build({
@@ -133,7 +171,7 @@ const result = await build({
   minify: process.env.OMSM_BUNDLE_MINIFY !== '0',
   keepNames: true,
   logLevel: 'warning',
-  plugins: [tscLocation, noWhatwgUrl, clientNodeWithoutSideEffects, builtinsThroughRequire],
+  plugins: [tscLocation, noWhatwgUrl, clientNodeWithoutSideEffects, builtinsThroughRequire, onlyWhenUsed],
   metafile: true,
 });
 // Which source and dependency module went into which chunk: test/serve-loads.test.ts reads it to

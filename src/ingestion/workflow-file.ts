@@ -3,18 +3,28 @@
  *
  * Reading a workflow config file (YAML, or JSON) and writing it back with references replaced.
  *
- * - YAML is edited in place through the document model, so comments, key order, anchors and
- *   formatting survive; only the scalars that were references change. Each replaced value is
- *   written double-quoted: unambiguous for YAML 1.2 and for PyYAML's YAML 1.1 alike (a password
- *   `yes`, `0777` or `12:30` written plain would come back to Python as a bool or a number).
+ * - YAML keeps everything but the references: yaml-splice.ts replaces just those scalars in the
+ *   original text (every other byte stays), and where it cannot prove that right (anchors,
+ *   directives, unusual quoting) the document model of the `yaml` library edits the document,
+ *   keeping comments, key order and anchors. Each replaced value is written double-quoted:
+ *   unambiguous for YAML 1.2 and for PyYAML's YAML 1.1 alike (a password `yes`, `0777` or `12:30`
+ *   written plain would come back to Python as a bool or a number).
  * - JSON in gives JSON out (2-space indent).
  * - Parse errors report the line and column only: the YAML library's message quotes the source,
  *   and a db-mode workflow holds plain passwords.
  */
 import { readFileSync } from 'node:fs';
-import { type Document, isScalar, parseDocument, visit } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document } from 'yaml';
 import { omsmError } from '../core/errors.js';
 import { isResolvable, replaceReferences, type ScanResult, scanReferences } from './references.js';
+import { parseForSplice } from './yaml-splice.js';
+
+/**
+ * The `yaml` library, loaded on first use: most workflows never need it (yaml-splice.ts handles
+ * them), and `omsm ingestion resolve` starts measurably faster without it.
+ */
+const yamlLibrary = (): typeof import('yaml') => createRequire(import.meta.url)('yaml');
 
 export interface WorkflowFile {
   readonly fileName: string;
@@ -42,17 +52,9 @@ export function parseWorkflow(text: string, fileName: string): WorkflowFile {
       render: (values) => `${JSON.stringify(replaceReferences(json.value, values), null, 2)}\n`,
     };
   }
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
-  const err = doc.errors[0];
-  if (err) {
-    const before = text.slice(0, err.pos[0]);
-    const line = before.split('\n').length;
-    const at = `line ${line}, column ${err.pos[0] - before.lastIndexOf('\n')}`;
-    throw omsmError('OMSM_ERR_CONFIG_FILE', `${fileName}: not valid YAML or JSON (${err.code} at ${at})`, {
-      path: fileName,
-    });
-  }
-  const data = doc.toJS({ maxAliasCount: 1000 }) as unknown;
+  const spliced = parseForSplice(text);
+  const doc = spliced ? undefined : parseYamlDocument(text, fileName);
+  const data: unknown = spliced ? spliced.data : doc?.toJS({ maxAliasCount: 1000 });
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw omsmError(
       'OMSM_ERR_CONFIG_FILE',
@@ -67,8 +69,27 @@ export function parseWorkflow(text: string, fileName: string): WorkflowFile {
     format: 'yaml',
     data,
     scan: scanReferences(data),
-    render: (values) => renderYaml(doc, values),
+    render: (values) =>
+      spliced?.render(values) ?? renderYaml(doc ?? parseYamlDocument(text, fileName), values),
   };
+}
+
+/**
+ * The document model of `text`.
+ * @throws OmsmError OMSM_ERR_CONFIG_FILE with the position of a syntax error (never the text).
+ */
+function parseYamlDocument(text: string, fileName: string): Document {
+  const doc = yamlLibrary().parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const err = doc.errors[0];
+  if (err) {
+    const before = text.slice(0, err.pos[0]);
+    const line = before.split('\n').length;
+    const at = `line ${line}, column ${err.pos[0] - before.lastIndexOf('\n')}`;
+    throw omsmError('OMSM_ERR_CONFIG_FILE', `${fileName}: not valid YAML or JSON (${err.code} at ${at})`, {
+      path: fileName,
+    });
+  }
+  return doc;
 }
 
 /**
@@ -90,6 +111,7 @@ export function readWorkflowFile(path: string): WorkflowFile {
 }
 
 function renderYaml(original: Document, values: ReadonlyMap<string, string>): string {
+  const { isScalar, visit } = yamlLibrary();
   const doc = original.clone();
   visit(doc, {
     Scalar(key, node) {

@@ -6,6 +6,7 @@ import { after, describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { OmsmError } from '../core/errors.js';
 import { writePrivateFile } from './handover.js';
+import { replaceReferences } from './references.js';
 import { parseWorkflow } from './workflow-file.js';
 import { readWorkflowSettings } from './workflow-settings.js';
 
@@ -34,18 +35,51 @@ workflowConfig:
     secretsManagerProvider: kubernetes
 `;
 
-  test('YAML: only references change; comments and other values stay; values are double-quoted', () => {
+  test('YAML: only references change, byte for byte; values are double-quoted', () => {
     const wf = parseWorkflow(yaml, 'wf.yaml');
     assert.equal(wf.format, 'yaml');
     assert.deepEqual([...wf.scan.references.keys()], ['secret:db-pw']);
     const out = wf.render(new Map([['secret:db-pw', 'yes']]));
-    assert.match(out, /^# top comment/);
-    assert.match(out, /password: "yes" # the password/);
-    assert.match(out, /list: \[ "yes", plain \]/);
-    assert.match(out, /secretsManagerProvider: kubernetes/);
+    assert.equal(out, yaml.replaceAll('secret:db-pw', '"yes"'));
     // YAML 1.1 readers (PyYAML) would read a plain `yes` as a boolean: quoted, it stays a string.
     assert.equal(parse('p: yes', { version: '1.1' }).p, true, 'the hazard is real');
     assert.equal(parse(out, { version: '1.1' }).source.serviceConnection.config.password, 'yes');
+  });
+
+  test('YAML: quoted and flow references, and values YAML 1.1 would break, come back as one string', () => {
+    const text = `a: 'secret:x'\nb: {c: "secret:x", d: [ secret:y ]}\ne: !!str secret:x # tagged\n`;
+    const value = 'line\u2028sep\u0085nel "q" \\ \u0007 \u009f é\ttab\n';
+    const out = parseWorkflow(text, 'wf.yaml').render(
+      new Map([
+        ['secret:x', value],
+        ['secret:y', 'y'],
+      ]),
+    );
+    assert.match(out, /^a: "/);
+    assert.match(out, /d: \[ "y" \]\}/);
+    assert.match(out, /e: !!str "[^\n]*" # tagged\n$/);
+    for (const version of ['1.1', '1.2'] as const) {
+      assert.deepEqual(parse(out, { version }), { a: value, b: { c: value, d: ['y'] }, e: value }, version);
+    }
+  });
+
+  test('YAML the splice cannot prove right goes through the document model', () => {
+    // Anchors and aliases, a directive, a reference used as a key, a folded plain scalar.
+    const cases = [
+      'base: &b secret:x\ncopy: *b\n',
+      '%YAML 1.2\n---\np: secret:x\n',
+      'secret:x: key\nv: secret:x\n',
+      'p: secret:x\n  continued\nq: secret:x\n',
+    ];
+    for (const text of cases) {
+      const wf = parseWorkflow(text, 'wf.yaml');
+      const out = wf.render(new Map([['secret:x', 'v']]));
+      assert.deepEqual(parse(out), replaceReferences(parse(text), new Map([['secret:x', 'v']])), text);
+    }
+    assert.match(
+      parseWorkflow(cases[2]!, 'wf.yaml').render(new Map([['secret:x', 'v']])),
+      /^secret:x: key\n/,
+    );
   });
 
   test('JSON in gives JSON out', () => {

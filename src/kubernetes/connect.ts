@@ -20,7 +20,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { KubeConfig, type User } from '@kubernetes/client-node';
-import { parse as parseYaml } from 'yaml';
+import { load as parseYaml } from 'js-yaml';
 import { asOmsmError, omsmError } from '../core/errors.js';
 import { TOKEN_FILE_PROVIDER, TokenFileAuth } from './token-file-auth.js';
 
@@ -125,6 +125,8 @@ function defaultKubeconfigFiles(): string[] {
  * client-node's `loadFromFile`, after moving `tokenFile` / `token-file` users to omsm's token-file
  * provider (absolute path, resolved against the kubeconfig's directory as kubectl does). Done on the
  * raw document because client-node drops `tokenFile` and reads `token-file` relative to the cwd.
+ * Parsed with js-yaml, the parser client-node itself reads kubeconfigs with (same reading, and no
+ * second YAML library to load on the way to a Secret).
  */
 function loadFile(kc: KubeConfig, file: string): void {
   const doc = parseYaml(readFileSync(file, 'utf8')) as { users?: unknown } | null;
