@@ -1,18 +1,22 @@
 /**
- * A production `omsm serve` (the kubernetes provider against a kube-emulator this test starts, not
- * `--embedded`) never loads the emulator nor its libraries (@peculiar/x509 for the PKI, protobufjs
- * for the wire format): the real CLI runs with a module-recording hook, answers /healthz, stops,
- * and the recorded module list is inspected.
+ * What a command loads, checked on the real CLI run with a module-recording hook:
+ * - a production `omsm serve` (the kubernetes provider against a kube-emulator this test starts,
+ *   not `--embedded`) never loads the emulator nor its libraries (@peculiar/x509 for the PKI,
+ *   protobufjs for the wire format);
+ * - `omsm ingestion resolve`, what every ingestion run starts with, loads neither the server nor
+ *   the config schema (zod) nor the `yaml` document model: each is start-up time the command
+ *   does not need (docs/benchmarks.md, "Cold start").
  */
 import assert from 'node:assert/strict';
-import { start } from './support/spawn.js';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import type { KubeEmulator } from '../src/emulator/index.js';
 import { OMSM_BIN } from './support/cli.js';
+import { seedSecret } from './support/ingestion-emulator-fixture.js';
+import { run, start } from './support/spawn.js';
 import { NS, SA, startSeededEmulator, writeKubernetesConfig } from './support/kubernetes-fixture.js';
 
 const RECORDER = fileURLToPath(new URL('./support/record-modules.mjs', import.meta.url));
@@ -95,6 +99,60 @@ test('a production serve never loads the emulator, its PKI or its protobuf libra
       /\/(src|dist)\/cli\/embedded\.[jt]s$/.test(m) ||
       m.includes('@peculiar/x509') ||
       m.includes('/protobufjs/'),
+  );
+  assert.deepEqual([...new Set(forbidden)], []);
+});
+
+test('ingestion resolve loads neither the server, nor zod, nor the yaml document model', async () => {
+  const value = 'serve-loads-resolve-value';
+  await emu.apply([seedSecret('openmetadata-database-loads-password', NS, value)]);
+  const workflow = join(dir, 'workflow.yaml');
+  writeFileSync(
+    workflow,
+    [
+      '# a comment the resolved file keeps',
+      'source:',
+      '  serviceConnection:',
+      '    config:',
+      '      password: secret:openmetadata-database-loads-password',
+      'workflowConfig:',
+      '  openMetadataServerConfig:',
+      '    secretsManagerProvider: kubernetes',
+      '    secretsManagerLoader: env',
+      '',
+    ].join('\n'),
+  );
+  const record = join(dir, 'resolve-modules.txt');
+  const resolved = join(dir, 'resolved.yaml');
+  const r = await run(
+    process.execPath,
+    ['--import', RECORDER, OMSM_BIN, 'ingestion', 'resolve', '-c', workflow, '--output-file', resolved],
+    {
+      env: {
+        OMSM_RECORD_MODULES: record,
+        KUBERNETES_KUBECONFIG_PATH: await emu.writeServiceAccountKubeconfig(NS, SA),
+        KUBERNETES_NAMESPACE: NS,
+      },
+    },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const text = readFileSync(resolved, 'utf8');
+  assert.ok(text.startsWith('# a comment the resolved file keeps\n'), 'the comment was kept');
+  assert.ok(text.includes(`password: "${value}"`), 'the reference was resolved');
+  const loaded = withBundledInputs(readFileSync(record, 'utf8').split('\n').filter(Boolean));
+  assert.ok(
+    loaded.some((m) => /\/(src|dist)\/ingestion\/resolver\.[jt]s$/.test(m)),
+    'the resolver was recorded',
+  );
+  assert.ok(
+    loaded.some((m) => m.includes('@kubernetes/client-node')),
+    'client-node was recorded',
+  );
+  const forbidden = loaded.filter(
+    (m) =>
+      /\/(src|dist)\/(server|emulator)\//.test(m) ||
+      /\/(src|dist)\/core\/config\/config-schema\.[jt]s$/.test(m) ||
+      /\/node_modules\/(zod|yaml|fastify)\//.test(m),
   );
   assert.deepEqual([...new Set(forbidden)], []);
 });
