@@ -8,7 +8,6 @@ import fp from 'fastify-plugin';
 import {
   createEntityRepository,
   type EntityRepository,
-  type Repositories,
 } from '../../domain/entity-repository.js';
 import type { WriterContext } from '../../domain/entity-writer.js';
 import { BOT_KIND, SECRET_HOLDING_KINDS } from '../../domain/kinds.js';
