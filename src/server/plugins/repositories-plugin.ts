@@ -5,10 +5,7 @@
  * secrets manager, validator and logger.
  */
 import fp from 'fastify-plugin';
-import {
-  createEntityRepository,
-  type EntityRepository,
-} from '../../domain/entity-repository.js';
+import { createEntityRepository, type EntityRepository } from '../../domain/entity-repository.js';
 import type { WriterContext } from '../../domain/entity-writer.js';
 import { BOT_KIND, SECRET_HOLDING_KINDS } from '../../domain/kinds.js';
 import '../fastify-types.js';
