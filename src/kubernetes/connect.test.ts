@@ -126,4 +126,18 @@ test('a missing or broken kubeconfig is a config error that does not quote the f
     (e: Error & { code?: string }) =>
       e.code === 'OMSM_ERR_KUBE_CONFIG' && !e.message.includes('tok-in-broken-file'),
   );
+  // A syntax error says where it is, so the operator can find it without the text being quoted.
+  const unclosed = join(dir, 'unclosed');
+  writeFileSync(unclosed, 'users:\n- name: u\n  user:\n    token: tok-in-unclosed\n  x: [a\n', {
+    mode: 0o600,
+  });
+  assert.throws(
+    () => loadKubeConfig({ inCluster: false, kubeconfigPath: unclosed, namespace: 'x' }),
+    (e: Error & { code?: string }) => {
+      assert.equal(e.code, 'OMSM_ERR_KUBE_CONFIG');
+      assert.match(e.message, /could not load .*unclosed: YAMLException at line \d+, column \d+$/);
+      assert.ok(!e.message.includes('tok-in-unclosed'), 'the token is not quoted');
+      return true;
+    },
+  );
 });

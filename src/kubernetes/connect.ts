@@ -90,13 +90,17 @@ export function loadKubeConfig(connection: KubernetesConnection): KubeConfig {
   } catch (err) {
     const known = asOmsmError(err);
     if (known) throw known;
-    // Library messages may quote the file (tokens included); name the file and the error class only.
-    const code = (err as { code?: unknown }).code;
-    throw omsmError(
-      'OMSM_ERR_KUBE_CONFIG',
-      `could not load ${where}: ${typeof code === 'string' ? code : err instanceof Error ? err.name : 'error'}`,
-      { path: 'secretsManagerConfiguration.parameters' },
-    );
+    // Library messages may quote the file (tokens included); name the file, the error class and,
+    // for a YAML syntax error, its position only (js-yaml's `mark` is 0-based).
+    const { code, mark } = err as { code?: unknown; mark?: { line?: unknown; column?: unknown } };
+    const what = typeof code === 'string' ? code : err instanceof Error ? err.name : 'error';
+    const at =
+      typeof mark?.line === 'number' && typeof mark.column === 'number'
+        ? ` at line ${mark.line + 1}, column ${mark.column + 1}`
+        : '';
+    throw omsmError('OMSM_ERR_KUBE_CONFIG', `could not load ${where}: ${what}${at}`, {
+      path: 'secretsManagerConfiguration.parameters',
+    });
   }
   if (!kc.getCurrentCluster()) {
     throw omsmError('OMSM_ERR_KUBE_CONFIG', `${where} has no current context with a cluster`, {
