@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { start } from './support/spawn.js';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -137,4 +138,23 @@ test('omsm serve --embedded: banner, curl example, kubectl, restart, token admin
   assert.equal(body.connection.config.authType.password, '*********');
   second.child.kill('SIGTERM');
   assert.equal(await second.exited, 0);
+});
+
+test('serve on a port that is taken: OMSM_ERR_SERVER_LISTEN naming the address and the keys, and it exits', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'omsm-listen-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const taken = createServer();
+  await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+  t.after(() => taken.close());
+  const { port } = taken.address() as AddressInfo;
+  const r = await runCli(['serve', '--embedded', '--data-dir', join(dir, 'data'), '--port', String(port)], {
+    env: { OMSM_LOG_LEVEL: 'warn' },
+  });
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(
+    r.stderr,
+    new RegExp(`OMSM_ERR_SERVER_LISTEN: cannot listen on 127\\.0\\.0\\.1:${port} \\(EADDRINUSE\\)`),
+  );
+  assert.match(r.stderr, /fix: .*server\.port .*SERVER_PORT.*--port/);
+  assert.doesNotMatch(r.stderr, /OMSM_ERR_INTERNAL/);
 });

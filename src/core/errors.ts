@@ -217,6 +217,12 @@ export const ERRORS = {
     1,
     'Check the database settings (DB_SCHEME, DB_HOST, DB_PORT).',
   ),
+  OMSM_ERR_SERVER_LISTEN: spec(
+    'unavailable',
+    503,
+    1,
+    'Choose a free port and an address of this host: server.port / server.host (SERVER_PORT, SERVER_HOST) or --port / --host; ports below 1024 need privileges.',
+  ),
 
   // --- ingestion ---
   OMSM_ERR_LOADER_CONFIG: spec(

@@ -7,6 +7,7 @@
  * awaits `closed`, so the process exits only after the drain.
  */
 import type { FastifyInstance } from 'fastify';
+import { omsmError } from '../core/errors.js';
 import type { Logger } from '../core/logging.js';
 import { buildServer } from './app.js';
 import type { ServerDeps } from './deps.js';
@@ -72,6 +73,29 @@ export async function ensureDefaultBot(app: FastifyInstance, log?: Logger): Prom
   }
 }
 
+/** Socket errors an operator causes and can fix by choosing another address. */
+const LISTEN_ERRORS = new Set(['EADDRINUSE', 'EACCES', 'EADDRNOTAVAIL', 'ENOTFOUND']);
+
+/**
+ * Listens, translating the operator's address mistakes into OMSM_ERR_SERVER_LISTEN (naming the
+ * address, the errno code and the keys to change) after closing the app and running `onClosed`,
+ * so the database connections, the provider and an embedded emulator are released as on a normal
+ * close rather than left to the process exit.
+ */
+async function listen(app: FastifyInstance, options: StartOptions): Promise<string> {
+  try {
+    return await app.listen({ host: options.host, port: options.port });
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code !== 'string' || !LISTEN_ERRORS.has(code)) throw err;
+    await app.close();
+    await options.onClosed?.();
+    throw omsmError('OMSM_ERR_SERVER_LISTEN', `cannot listen on ${options.host}:${options.port} (${code})`, {
+      path: 'server.port',
+    });
+  }
+}
+
 /**
  * Builds and starts the server.
  * @throws OmsmError from buildServer (database unreachable, migration failed) or listen errors.
@@ -79,7 +103,7 @@ export async function ensureDefaultBot(app: FastifyInstance, log?: Logger): Prom
 export async function startServer(deps: ServerDeps, options: StartOptions): Promise<RunningServer> {
   const app = await buildServer(deps);
   await ensureDefaultBot(app, options.logger);
-  const address = await app.listen({ host: options.host, port: options.port });
+  const address = await listen(app, options);
   let resolveClosed!: () => void;
   const closed = new Promise<void>((r) => {
     resolveClosed = r;
