@@ -8,7 +8,7 @@
  *   does not need (docs/benchmarks.md, "Cold start").
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,17 +69,19 @@ function assertLoads(
   assert.deepEqual([...new Set(forbidden)], []);
 }
 
-/** Runs `omsm serve -c config` with the recorder until /healthz answers; returns what it loaded. */
+/**
+ * Runs `omsm serve -c config` with the recorder until /healthz answers; returns what it loaded.
+ * The port and the database go into the file: SERVER_PORT and OM_DATABASE only apply through a
+ * `${...}` placeholder in it, as upstream reads them.
+ */
 async function serveAndRecord(config: string): Promise<string[]> {
+  appendFileSync(
+    config,
+    `server:\n  port: 0\ndatabase:\n  scheme: sqlite\n  name: ${join(dir, 'omsm.db')}\n`,
+  );
   const record = join(dir, 'modules.txt');
   const serve = start(process.execPath, ['--import', RECORDER, OMSM_BIN, 'serve', '-c', config], {
-    env: {
-      OMSM_RECORD_MODULES: record,
-      SERVER_PORT: '0',
-      DB_SCHEME: 'sqlite',
-      OM_DATABASE: join(dir, 'omsm.db'),
-      OMSM_LOG_LEVEL: 'warn',
-    },
+    env: { OMSM_RECORD_MODULES: record, OMSM_LOG_LEVEL: 'warn' },
     label: 'serve',
   });
   try {
